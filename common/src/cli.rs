@@ -1,0 +1,364 @@
+//! getopt_long-compatible command-line parsing on top of `lexopt`.
+//!
+//! util-linux parses argv with glibc's `getopt_long(3)`; scripts depend on its
+//! details, so this module reproduces them:
+//!
+//! * long options may be abbreviated to any unambiguous prefix (`--prop` is
+//!   `--propagation`); an exact match always wins over a prefix match;
+//! * a required argument may be attached (`-oVAL`, `--opt=VAL`) or be the next
+//!   word (`-o VAL`, `--opt VAL`); an optional argument must be attached
+//!   (`-oVAL`, `--opt=VAL`); `-o=VAL` gives the value `=VAL`, as getopt does;
+//! * [`Order::Permute`] collects operands wherever they are (GNU default);
+//!   [`Order::StopAtOperand`] stops at the first operand, like a leading `+` in
+//!   the getopt option string (so `unshare -f ls -l` leaves `-l` to `ls`);
+//! * `--` ends the options; a lone `-` is an operand;
+//! * the error messages are glibc's, word for word, and [`UsageError`] prints
+//!   them with util-linux's `Try 'PROG --help' for more information.` line.
+//!
+//! Parsing stops right after `--help` or `--version` (long names `help` and
+//! `version` in the table), so `-h --bogus` prints the help as util-linux does.
+
+use std::ffi::OsString;
+use std::fmt;
+
+/// Whether an option takes an argument (getopt's `no_argument`,
+/// `required_argument`, `optional_argument`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HasArg {
+    /// A flag: `-f`, `--fork`.
+    No,
+    /// `-o VAL`, `-oVAL`, `--opt VAL`, `--opt=VAL`.
+    Required,
+    /// Only attached: `-oVAL`, `--opt=VAL`.
+    Optional,
+}
+
+/// One entry of a tool's option table: `id` is what the tool matches on.
+#[derive(Clone, Copy, Debug)]
+pub struct OptSpec<T> {
+    /// Short letter, if any.
+    pub short: Option<char>,
+    /// Long name without the leading `--`; empty when there is none.
+    pub long: &'static str,
+    /// Whether and how it takes an argument.
+    pub arg: HasArg,
+    /// The tool's identifier for this option.
+    pub id: T,
+}
+
+impl<T> OptSpec<T> {
+    /// A table entry; `short` is `None` for long-only options.
+    pub const fn new(short: Option<char>, long: &'static str, arg: HasArg, id: T) -> Self {
+        OptSpec {
+            short,
+            long,
+            arg,
+            id,
+        }
+    }
+}
+
+/// Where operands may appear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Options and operands may be mixed (GNU getopt's default).
+    Permute,
+    /// The first operand ends the options (getopt's `+` mode).
+    StopAtOperand,
+}
+
+/// The result of parsing: options in command-line order, then the operands.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// Every option found, with its argument (if it took one).
+    pub opts: Vec<(T, Option<OsString>)>,
+    /// The operands (non-option words), in order.
+    pub operands: Vec<OsString>,
+}
+
+/// A command-line error: the text getopt (or the tool) prints after `PROG: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl UsageError {
+    /// Prints `PROG: MESSAGE` and the try-help line on stderr and returns the
+    /// exit status util-linux uses for usage errors (1).
+    pub fn report(&self, prog: &str) -> i32 {
+        eprintln!("{prog}: {}", self.0);
+        try_help(prog)
+    }
+}
+
+/// Prints `Try 'PROG --help' for more information.` on stderr; returns 1.
+pub fn try_help(prog: &str) -> i32 {
+    eprintln!("Try '{prog} --help' for more information.");
+    1
+}
+
+fn find_long<'t, T>(table: &'t [OptSpec<T>], name: &str) -> Result<&'t OptSpec<T>, UsageError> {
+    if let Some(exact) = table.iter().find(|o| !o.long.is_empty() && o.long == name) {
+        return Ok(exact);
+    }
+    let matches: Vec<&OptSpec<T>> = table
+        .iter()
+        .filter(|o| !o.long.is_empty() && o.long.starts_with(name))
+        .collect();
+    match matches.as_slice() {
+        [] => Err(UsageError(format!("unrecognized option '--{name}'"))),
+        [one] => Ok(one),
+        many => {
+            let list: String = many.iter().map(|o| format!(" '--{}'", o.long)).collect();
+            Err(UsageError(format!(
+                "option '--{name}' is ambiguous; possibilities:{list}"
+            )))
+        }
+    }
+}
+
+/// Parses `args` (argv without argv\[0\]) against `table`.
+///
+/// Errors are glibc getopt's messages: `unrecognized option '--x'`,
+/// `invalid option -- 'x'`, `option '--x' requires an argument`,
+/// `option requires an argument -- 'x'`, `option '--x' doesn't allow an
+/// argument`, `option '--x' is ambiguous; possibilities: ...`.
+pub fn parse<T: Copy>(
+    args: impl IntoIterator<Item = OsString>,
+    table: &[OptSpec<T>],
+    order: Order,
+) -> Result<Parsed<T>, UsageError> {
+    match parse_partial(args, table, order) {
+        (parsed, None) => Ok(parsed),
+        (_, Some(error)) => Err(error),
+    }
+}
+
+/// As [`parse`], but on a getopt error also returns the options that came
+/// before it, so a tool can act on them in order first, as util-linux does
+/// when it rejects a bad value inside its getopt loop
+/// (`unshare --propagation bogus --bogus` reports the bad mode, not the
+/// unknown option). The operands are empty when there is an error.
+pub fn parse_partial<T: Copy>(
+    args: impl IntoIterator<Item = OsString>,
+    table: &[OptSpec<T>],
+    order: Order,
+) -> (Parsed<T>, Option<UsageError>) {
+    let mut out = Parsed {
+        opts: Vec::new(),
+        operands: Vec::new(),
+    };
+    match parse_into(args, table, order, &mut out) {
+        Ok(()) => (out, None),
+        Err(error) => {
+            out.operands.clear();
+            (out, Some(error))
+        }
+    }
+}
+
+fn parse_into<T: Copy>(
+    args: impl IntoIterator<Item = OsString>,
+    table: &[OptSpec<T>],
+    order: Order,
+    out: &mut Parsed<T>,
+) -> Result<(), UsageError> {
+    let mut parser = lexopt::Parser::from_args(args);
+    parser.set_short_equals(false);
+    loop {
+        let arg = match parser.next() {
+            Ok(Some(arg)) => arg,
+            Ok(None) => break,
+            Err(e) => return Err(UsageError(e.to_string())),
+        };
+        let spec = match arg {
+            lexopt::Arg::Value(v) => {
+                out.operands.push(v);
+                if order == Order::StopAtOperand {
+                    if let Ok(rest) = parser.raw_args() {
+                        out.operands.extend(rest);
+                    }
+                    break;
+                }
+                continue;
+            }
+            lexopt::Arg::Short(c) => {
+                let spec = table.iter().find(|o| o.short == Some(c));
+                let Some(spec) = spec else {
+                    return Err(UsageError(format!("invalid option -- '{c}'")));
+                };
+                let value = match spec.arg {
+                    HasArg::No => None,
+                    HasArg::Optional => parser.optional_value(),
+                    HasArg::Required => Some(parser.value().map_err(|_| {
+                        UsageError(format!("option requires an argument -- '{c}'"))
+                    })?),
+                };
+                out.opts.push((spec.id, value));
+                spec
+            }
+            lexopt::Arg::Long(name) => {
+                let name = name.to_owned();
+                let spec = find_long(table, &name)?;
+                let value = match spec.arg {
+                    HasArg::No => None,
+                    HasArg::Optional => parser.optional_value(),
+                    HasArg::Required => Some(parser.value().map_err(|_| {
+                        UsageError(format!("option '--{}' requires an argument", spec.long))
+                    })?),
+                };
+                if spec.arg == HasArg::No && parser.optional_value().is_some() {
+                    return Err(UsageError(format!(
+                        "option '--{}' doesn't allow an argument",
+                        spec.long
+                    )));
+                }
+                out.opts.push((spec.id, value));
+                spec
+            }
+        };
+        if spec.long == "help" || spec.long == "version" {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Converts an option argument to UTF-8 text, or fails with
+/// `invalid argument for OPTION: 'VALUE'` style text supplied by `what`.
+pub fn utf8(value: &OsString, what: &str) -> Result<String, UsageError> {
+    value
+        .to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| UsageError(format!("{what}: '{}'", value.to_string_lossy())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum K {
+        Fork,
+        Fwd,
+        Prop,
+        Mount,
+        Out,
+        Help,
+    }
+    const T: &[OptSpec<K>] = &[
+        OptSpec::new(Some('f'), "fork", HasArg::No, K::Fork),
+        OptSpec::new(None, "forward-signals", HasArg::No, K::Fwd),
+        OptSpec::new(None, "propagation", HasArg::Required, K::Prop),
+        OptSpec::new(Some('m'), "mount", HasArg::Optional, K::Mount),
+        OptSpec::new(Some('o'), "output", HasArg::Required, K::Out),
+        OptSpec::new(Some('h'), "help", HasArg::No, K::Help),
+    ];
+
+    fn p(args: &[&str], order: Order) -> Result<Parsed<K>, UsageError> {
+        parse(args.iter().map(OsString::from), T, order)
+    }
+
+    #[test]
+    fn prefixes_and_ambiguity() {
+        let r = p(&["--prop", "x"], Order::Permute).expect("parse");
+        assert_eq!(r.opts, vec![(K::Prop, Some("x".into()))]);
+        let e = p(&["--fo"], Order::Permute).expect_err("ambiguous");
+        assert_eq!(
+            e.0,
+            "option '--fo' is ambiguous; possibilities: '--fork' '--forward-signals'"
+        );
+        let r = p(&["--fork"], Order::Permute).expect("exact");
+        assert_eq!(r.opts, vec![(K::Fork, None)]);
+    }
+
+    #[test]
+    fn optional_arguments_must_be_attached() {
+        let r = p(&["-m", "x"], Order::Permute).expect("parse");
+        assert_eq!(r.opts, vec![(K::Mount, None)]);
+        assert_eq!(r.operands, vec![OsString::from("x")]);
+        let r = p(&["--mount=/a", "-m/b", "-m=/c"], Order::Permute).expect("parse");
+        assert_eq!(
+            r.opts,
+            vec![
+                (K::Mount, Some("/a".into())),
+                (K::Mount, Some("/b".into())),
+                (K::Mount, Some("=/c".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn stop_at_operand_keeps_program_options() {
+        let r = p(&["-f", "ls", "-l", "--fork"], Order::StopAtOperand).expect("parse");
+        assert_eq!(r.opts, vec![(K::Fork, None)]);
+        assert_eq!(r.operands, vec!["ls", "-l", "--fork"]);
+        let r = p(&["ls", "-f"], Order::Permute).expect("parse");
+        assert_eq!(r.opts, vec![(K::Fork, None)]);
+        let r = p(&["--", "-f"], Order::StopAtOperand).expect("parse");
+        assert!(r.opts.is_empty());
+        assert_eq!(r.operands, vec!["-f"]);
+    }
+
+    #[test]
+    fn getopt_messages() {
+        assert_eq!(
+            p(&["-x"], Order::Permute).expect_err("x").0,
+            "invalid option -- 'x'"
+        );
+        assert_eq!(
+            p(&["--bogus"], Order::Permute).expect_err("b").0,
+            "unrecognized option '--bogus'"
+        );
+        assert_eq!(
+            p(&["-o"], Order::Permute).expect_err("o").0,
+            "option requires an argument -- 'o'"
+        );
+        assert_eq!(
+            p(&["--prop"], Order::Permute).expect_err("p").0,
+            "option '--propagation' requires an argument"
+        );
+        assert_eq!(
+            p(&["--fork=1"], Order::Permute).expect_err("f").0,
+            "option '--fork' doesn't allow an argument"
+        );
+    }
+
+    #[test]
+    fn help_stops_parsing() {
+        let r = p(&["-h", "--bogus"], Order::Permute).expect("help first");
+        assert_eq!(r.opts, vec![(K::Help, None)]);
+        assert!(p(&["--bogus", "-h"], Order::Permute).is_err());
+    }
+
+    #[test]
+    fn partial_keeps_options_before_the_error() {
+        let args = ["-f", "--prop", "x", "--bogus", "-m"].map(OsString::from);
+        let (r, e) = parse_partial(args, T, Order::StopAtOperand);
+        assert_eq!(r.opts, vec![(K::Fork, None), (K::Prop, Some("x".into()))]);
+        assert_eq!(
+            e.map(|e| e.0).as_deref(),
+            Some("unrecognized option '--bogus'")
+        );
+        let (r, e) = parse_partial(["-f", "ls"].map(OsString::from), T, Order::StopAtOperand);
+        assert!(e.is_none());
+        assert_eq!(r.operands, vec!["ls"]);
+    }
+
+    #[test]
+    fn clustered_shorts_and_attached_values() {
+        let r = p(&["-fohello", "-o", "-x"], Order::Permute).expect("parse");
+        assert_eq!(
+            r.opts,
+            vec![
+                (K::Fork, None),
+                (K::Out, Some("hello".into())),
+                (K::Out, Some("-x".into()))
+            ]
+        );
+    }
+}

@@ -1,0 +1,363 @@
+//! findmnt's columns: names, libsmartcols flags and JSON types, and the text
+//! of each cell for a mount table entry.
+
+use super::cli::Options;
+use super::rows::{canonicalize, is_tag_source, resolve_spec};
+use crate::mountinfo::MountEntry;
+use common::table::{Column, JsonType};
+use std::os::unix::ffi::OsStrExt;
+
+/// A findmnt column, in util-linux's order (`--output-all` order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    Target,
+    Action,
+    Avail,
+    Freq,
+    Fsroot,
+    Fstype,
+    FsOptions,
+    Id,
+    InoAvail,
+    InoTotal,
+    InoUsed,
+    InoUsePerc,
+    Label,
+    MajMin,
+    OldOptions,
+    OldTarget,
+    Options,
+    OptFields,
+    Parent,
+    PartLabel,
+    PartUuid,
+    Passno,
+    Propagation,
+    Size,
+    Source,
+    Sources,
+    Tid,
+    UniqId,
+    Used,
+    UsePerc,
+    Uuid,
+    VfsOptions,
+}
+
+/// Every column, in util-linux's order.
+pub const ALL_COLUMNS: &[Col] = &[
+    Col::Target,
+    Col::Action,
+    Col::Avail,
+    Col::Freq,
+    Col::Fsroot,
+    Col::Fstype,
+    Col::FsOptions,
+    Col::Id,
+    Col::InoAvail,
+    Col::InoTotal,
+    Col::InoUsed,
+    Col::InoUsePerc,
+    Col::Label,
+    Col::MajMin,
+    Col::OldOptions,
+    Col::OldTarget,
+    Col::Options,
+    Col::OptFields,
+    Col::Parent,
+    Col::PartLabel,
+    Col::PartUuid,
+    Col::Passno,
+    Col::Propagation,
+    Col::Size,
+    Col::Source,
+    Col::Sources,
+    Col::Tid,
+    Col::UniqId,
+    Col::Used,
+    Col::UsePerc,
+    Col::Uuid,
+    Col::VfsOptions,
+];
+
+/// libsmartcols column flags used here.
+const RIGHT: u8 = 1;
+const TRUNC: u8 = 2;
+const TREE: u8 = 4;
+const WRAP: u8 = 8;
+
+impl Col {
+    /// (header, width hint, flags) as in util-linux's `infos[]`.
+    fn info(self) -> (&'static str, f64, u8) {
+        match self {
+            Col::Target => ("TARGET", 0.30, TREE),
+            Col::Action => ("ACTION", 10.0, 0),
+            Col::Avail => ("AVAIL", 5.0, RIGHT),
+            Col::Freq => ("FREQ", 1.0, RIGHT),
+            Col::Fsroot => ("FSROOT", 0.25, 0),
+            Col::Fstype => ("FSTYPE", 0.10, TRUNC),
+            Col::FsOptions => ("FS-OPTIONS", 0.10, TRUNC),
+            Col::Id => ("ID", 2.0, RIGHT),
+            Col::InoAvail => ("INO.AVAIL", 5.0, RIGHT),
+            Col::InoTotal => ("INO.TOTAL", 5.0, RIGHT),
+            Col::InoUsed => ("INO.USED", 5.0, RIGHT),
+            Col::InoUsePerc => ("INO.USE%", 3.0, RIGHT),
+            Col::Label => ("LABEL", 0.10, 0),
+            Col::MajMin => ("MAJ:MIN", 6.0, 0),
+            Col::OldOptions => ("OLD-OPTIONS", 0.10, TRUNC),
+            Col::OldTarget => ("OLD-TARGET", 0.30, 0),
+            Col::Options => ("OPTIONS", 0.10, TRUNC),
+            Col::OptFields => ("OPT-FIELDS", 0.10, TRUNC),
+            Col::Parent => ("PARENT", 2.0, RIGHT),
+            Col::PartLabel => ("PARTLABEL", 0.10, 0),
+            Col::PartUuid => ("PARTUUID", 36.0, 0),
+            Col::Passno => ("PASSNO", 1.0, RIGHT),
+            Col::Propagation => ("PROPAGATION", 0.10, 0),
+            Col::Size => ("SIZE", 5.0, RIGHT),
+            Col::Source => ("SOURCE", 0.25, 0),
+            Col::Sources => ("SOURCES", 0.25, WRAP),
+            Col::Tid => ("TID", 4.0, RIGHT),
+            Col::UniqId => ("UNIQ-ID", 10.0, RIGHT),
+            Col::Used => ("USED", 5.0, RIGHT),
+            Col::UsePerc => ("USE%", 3.0, RIGHT),
+            Col::Uuid => ("UUID", 36.0, 0),
+            Col::VfsOptions => ("VFS-OPTIONS", 0.20, TRUNC),
+        }
+    }
+
+    /// The header text.
+    pub fn name(self) -> &'static str {
+        self.info().0
+    }
+
+    /// The column named `name`, compared case-insensitively.
+    pub fn from_name(name: &[u8]) -> Option<Col> {
+        ALL_COLUMNS
+            .iter()
+            .copied()
+            .find(|c| c.name().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    /// Columns only `--poll` fills (ACTION, OLD-OPTIONS, OLD-TARGET).
+    pub fn is_poll_only(self) -> bool {
+        matches!(self, Col::Action | Col::OldOptions | Col::OldTarget)
+    }
+
+    /// The output column: tree flag only when the output is a tree, JSON
+    /// number for IDs and counters (and sizes with `--bytes`), array for the
+    /// multi-line SOURCES.
+    pub fn column(self, tree: bool, bytes: bool) -> Column {
+        let (name, hint, flags) = self.info();
+        let mut c = Column::new(name).hint(hint);
+        if flags & RIGHT != 0 {
+            c = c.right();
+        }
+        if flags & TRUNC != 0 {
+            c = c.trunc();
+        }
+        if flags & TREE != 0 && tree {
+            c = c.tree();
+        }
+        if flags & WRAP != 0 {
+            c = c.multiline().json(JsonType::ArrayString);
+        }
+        let number = match self {
+            Col::Size | Col::Avail | Col::Used => bytes,
+            Col::Id | Col::UniqId | Col::Parent | Col::Freq | Col::Passno | Col::Tid => true,
+            _ => false,
+        };
+        if number {
+            c = c.json(JsonType::Number);
+        }
+        c
+    }
+}
+
+/// What a cell may need beyond the entry itself.
+pub struct CellContext<'a> {
+    /// The options (format, `-v`, `-b`).
+    pub opts: &'a Options,
+    /// The task whose mountinfo was read (TID column), 0 when unknown.
+    pub tid: i32,
+}
+
+/// The text of column `col` for `entry` (findmnt `get_data()`); empty when
+/// findmnt leaves the cell empty.
+pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
+    let plain_format = ctx.opts.output == super::cli::Output::Human;
+    match col {
+        Col::Source | Col::Sources => {
+            // A path source may be canonicalized (-c), a tag evaluated (-e).
+            let src = e.source.as_bytes();
+            let mut spec = None;
+            if !is_tag_source(src) {
+                spec = if ctx.opts.canonicalize {
+                    canonicalize(src)
+                } else {
+                    Some(src.to_vec())
+                };
+            }
+            if spec.is_none() {
+                spec = if ctx.opts.evaluate {
+                    resolve_spec(src)
+                } else {
+                    Some(src.to_vec())
+                };
+            }
+            let Some(mut s) = spec else {
+                return Vec::new();
+            };
+            let root = e.root.as_bytes();
+            if !ctx.opts.nofsroot && root != b"/" {
+                s.push(b'[');
+                s.extend_from_slice(root);
+                s.push(b']');
+            }
+            s
+        }
+        Col::Target => e.target.as_bytes().to_vec(),
+        Col::Fstype => e.fstype.as_bytes().to_vec(),
+        Col::Options => e.options(),
+        Col::VfsOptions => e.vfs_options.as_bytes().to_vec(),
+        Col::FsOptions => e.fs_options.as_bytes().to_vec(),
+        Col::OptFields => e.opt_fields.as_bytes().to_vec(),
+        Col::MajMin => {
+            if e.major == 0 && e.minor == 0 {
+                Vec::new()
+            } else if plain_format {
+                format!("{:3}:{:<3}", e.major, e.minor).into_bytes()
+            } else {
+                format!("{}:{}", e.major, e.minor).into_bytes()
+            }
+        }
+        Col::Fsroot => e.root.as_bytes().to_vec(),
+        Col::Tid => nonzero(i64::from(ctx.tid)),
+        Col::Id => nonzero(i64::from(e.id)),
+        Col::Parent => nonzero(i64::from(e.parent)),
+        Col::Propagation => e.propagation.describe().into_bytes(),
+        Col::Size
+        | Col::Avail
+        | Col::Used
+        | Col::UsePerc
+        | Col::InoTotal
+        | Col::InoAvail
+        | Col::InoUsed
+        | Col::InoUsePerc => vfs_attr(col, e, ctx.opts.bytes),
+        // Kernel tables have no fstab fields; tags need libblkid/udev, the
+        // unique ID needs listmount, the poll columns need --poll.
+        Col::Freq
+        | Col::Passno
+        | Col::Label
+        | Col::Uuid
+        | Col::PartLabel
+        | Col::PartUuid
+        | Col::UniqId
+        | Col::Action
+        | Col::OldOptions
+        | Col::OldTarget => Vec::new(),
+    }
+}
+
+fn nonzero(n: i64) -> Vec<u8> {
+    if n == 0 {
+        Vec::new()
+    } else {
+        n.to_string().into_bytes()
+    }
+}
+
+/// The statvfs(3) columns (findmnt `get_vfs_attr()`): empty when statvfs
+/// fails; sizes human-readable unless `bytes`; percentages rounded, `-` for
+/// a filesystem with no blocks (inodes).
+fn vfs_attr(col: Col, e: &MountEntry, bytes: bool) -> Vec<u8> {
+    let Ok(st) = nix::sys::statvfs::statvfs(e.target_path()) else {
+        return Vec::new();
+    };
+    let frsize = st.fragment_size();
+    let blocks = st.blocks();
+    let percent = |used: u64, total: u64| -> Vec<u8> {
+        if total == 0 {
+            b"-".to_vec()
+        } else {
+            format!("{:.0}%", used as f64 / total as f64 * 100.0).into_bytes()
+        }
+    };
+    let (value, raw_number) = match col {
+        Col::Size => (frsize.wrapping_mul(blocks), false),
+        Col::Avail => (frsize.wrapping_mul(st.blocks_available()), false),
+        Col::Used => (
+            frsize.wrapping_mul(blocks.wrapping_sub(st.blocks_free())),
+            false,
+        ),
+        Col::UsePerc => return percent(blocks.wrapping_sub(st.blocks_free()), blocks),
+        Col::InoAvail => (st.files_free(), true),
+        Col::InoTotal => (st.files(), true),
+        Col::InoUsed => (st.files().wrapping_sub(st.files_free()), true),
+        Col::InoUsePerc => return percent(st.files().wrapping_sub(st.files_free()), st.files()),
+        _ => return Vec::new(),
+    };
+    if value == 0 {
+        b"0".to_vec()
+    } else if bytes || raw_number {
+        value.to_string().into_bytes()
+    } else {
+        human_size(value).into_bytes()
+    }
+}
+
+/// util-linux `size_to_human_string(SIZE_SUFFIX_1LETTER, n)`: `512B`,
+/// `1.5K`, `11.8G` (one decimal, rounded, dropped when it is 0).
+pub fn human_size(n: u64) -> String {
+    let mut exp = 0;
+    while exp < 60 && n >= 1u64 << (exp + 10) {
+        exp += 10;
+    }
+    let letter = b"BKMGTPE"[exp / 10] as char;
+    let (mut dec, frac) = if exp == 0 {
+        (n, 0)
+    } else {
+        (n >> exp, n & ((1u64 << exp) - 1))
+    };
+    let mut frac = if frac == 0 {
+        0
+    } else {
+        let thousandths = if frac >= u64::MAX / 1000 {
+            ((frac / 1024) * 1000) / (1u64 << (exp - 10))
+        } else {
+            (frac * 1000) / (1u64 << exp)
+        };
+        ((thousandths + 50) / 100) * 10
+    };
+    if frac == 100 {
+        dec += 1;
+        frac = 0;
+    }
+    if frac == 0 {
+        format!("{dec}{letter}")
+    } else {
+        format!("{dec}.{}{letter}", frac / 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_case_insensitive_and_exact() {
+        assert_eq!(Col::from_name(b"maj:min"), Some(Col::MajMin));
+        assert_eq!(Col::from_name(b"Fs-Options"), Some(Col::FsOptions));
+        assert_eq!(Col::from_name(b"TARG"), None);
+        assert_eq!(ALL_COLUMNS.len(), 32);
+    }
+
+    #[test]
+    fn human_sizes_like_util_linux() {
+        assert_eq!(human_size(512), "512B");
+        assert_eq!(human_size(1024), "1K");
+        assert_eq!(human_size(1536), "1.5K");
+        assert_eq!(human_size(4096 * 1000), "3.9M");
+        assert_eq!(human_size(1023 * 1024 + 500), "1023.5K");
+        assert_eq!(human_size((1 << 20) - 1), "1024K");
+    }
+}

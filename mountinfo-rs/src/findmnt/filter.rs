@@ -1,0 +1,719 @@
+//! `-Q/--filter EXPR`: libsmartcols filter expressions (scols-filter(5)), as
+//! util-linux 2.42 evaluates them on each line findmnt would print.
+//!
+//! Syntax: column names (`FSTYPE`, `MAJ:MIN`), strings in `"..."` or
+//! `'...'`, numbers (`42`, `1.5`, `10M` = 10 MiB), `true`/`false`; operators
+//! `==` `!=` `<` `<=` `>` `>=` (also `eq ne lt le gt ge`), `=~` `!~`
+//! (POSIX extended regular expressions), `!`/`not`, `&&`/`and`, `||`/`or`,
+//! parentheses. As in libsmartcols' grammar, `&&` and `||` have the same
+//! precedence and group from the left, and comparisons group from the left.
+//!
+//! Values are typed: a column is a number when its JSON type is, else a
+//! string (trimmed); a comparison converts both sides to one type (the
+//! literal's, when a column meets a literal); an empty number never
+//! compares true.
+
+use super::columns::Col;
+use std::ffi::CString;
+
+/// A value's type (libsmartcols `SCOLS_DATA_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Type {
+    Str,
+    U64,
+    Float,
+    Bool,
+}
+
+/// A value; `empty` follows libsmartcols (a missing column value).
+#[derive(Clone, Debug)]
+struct Value {
+    data: Data,
+    empty: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Data {
+    Str(Option<Vec<u8>>),
+    U64(u64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Value {
+    fn ty(&self) -> Type {
+        match self.data {
+            Data::Str(_) => Type::Str,
+            Data::U64(_) => Type::U64,
+            Data::Float(_) => Type::Float,
+            Data::Bool(_) => Type::Bool,
+        }
+    }
+
+    /// libsmartcols `cast_param()`; `Err` for a string that is not a number.
+    fn cast(self, to: Type) -> Result<Value, ()> {
+        if self.ty() == to {
+            return Ok(self);
+        }
+        let data = match (self.data, to) {
+            (Data::Str(s), Type::U64) => Data::U64(match s {
+                None => 0,
+                Some(s) => strtou64(&s)?,
+            }),
+            (Data::Str(s), Type::Float) => Data::Float(match s {
+                None => 0.0,
+                Some(s) => strtold(&s)?,
+            }),
+            (Data::Str(s), Type::Bool) => Data::Bool(s.is_some_and(|s| {
+                !s.is_empty()
+                    && (s == b"1" || s.eq_ignore_ascii_case(b"true") || matches!(s[0], b'y' | b'Y'))
+            })),
+            (Data::U64(n), Type::Str) => Data::Str(Some(n.to_string().into_bytes())),
+            (Data::U64(n), Type::Float) => Data::Float(n as f64),
+            (Data::U64(n), Type::Bool) => Data::Bool(n > 0),
+            (Data::Float(f), Type::Str) => Data::Str(Some(format_g(f).into_bytes())),
+            (Data::Float(f), Type::U64) => Data::U64(f as u64),
+            (Data::Float(f), Type::Bool) => Data::Bool(f > 0.0),
+            (Data::Bool(b), Type::Str) => Data::Str(Some(if b {
+                b"true".to_vec()
+            } else {
+                b"false".to_vec()
+            })),
+            (Data::Bool(b), Type::U64) => Data::U64(u64::from(b)),
+            (Data::Bool(b), Type::Float) => Data::Float(if b { 1.0 } else { 0.0 }),
+            (d, _) => d,
+        };
+        Ok(Value {
+            data,
+            empty: self.empty,
+        })
+    }
+
+    /// A copy as libsmartcols `copy_param()` makes it before a cast: only a
+    /// missing string stays empty.
+    fn copied(&self) -> Value {
+        Value {
+            data: self.data.clone(),
+            empty: matches!(self.data, Data::Str(None)),
+        }
+    }
+}
+
+/// `printf("%Lg")`.
+fn format_g(f: f64) -> String {
+    if f == 0.0 {
+        return String::from("0");
+    }
+    let exp = f.abs().log10().floor() as i32;
+    if !(-4..6).contains(&exp) {
+        let s = format!("{:.5e}", f);
+        let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let mant = mant.trim_end_matches('0').trim_end_matches('.');
+        let e: i32 = e.parse().unwrap_or(0);
+        let sign = if e < 0 { '-' } else { '+' };
+        return format!("{mant}e{sign}{:02}", e.abs());
+    }
+    let decimals = (5 - exp).max(0) as usize;
+    let s = format!("{:.*}", decimals, f);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// util-linux `ul_strtou64()`: decimal, leading blanks and `+` allowed,
+/// negative numbers and trailing bytes rejected.
+fn strtou64(s: &[u8]) -> Result<u64, ()> {
+    let t = std::str::from_utf8(s).map_err(|_| ())?;
+    let t = t.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    t.parse().map_err(|_| ())
+}
+
+/// util-linux `ul_strtold()`.
+fn strtold(s: &[u8]) -> Result<f64, ()> {
+    let t = std::str::from_utf8(s).map_err(|_| ())?;
+    let t = t.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    t.parse().map_err(|_| ())
+}
+
+/// A compiled POSIX extended regular expression (regcomp(3) with
+/// `REG_EXTENDED | REG_NOSUB`, the C library's own dialect, as libsmartcols).
+struct Regex(Box<libc::regex_t>);
+
+impl Regex {
+    /// Compiles `pattern`; `Err` is regerror(3)'s text.
+    fn new(pattern: &[u8]) -> Result<Regex, String> {
+        let pat = CString::new(pattern).map_err(|_| String::from("Invalid regular expression"))?;
+        // SAFETY: regex_t is a plain C struct for which all-zero bytes are a
+        // valid "not yet compiled" value.
+        let mut re: Box<libc::regex_t> = Box::new(unsafe { std::mem::zeroed() });
+        // SAFETY: `re` points to writable memory for a regex_t, `pat` is a
+        // NUL-terminated string that outlives the call.
+        let rc =
+            unsafe { libc::regcomp(&mut *re, pat.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) };
+        if rc == 0 {
+            return Ok(Regex(re));
+        }
+        let mut buf = vec![0u8; 256];
+        // SAFETY: `buf` is writable for `buf.len()` bytes; regerror writes a
+        // NUL-terminated message of at most that size.
+        unsafe { libc::regerror(rc, &*re, buf.as_mut_ptr().cast(), buf.len()) };
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        Err(String::from_utf8_lossy(&buf[..end]).into_owned())
+    }
+
+    /// Whether the expression matches somewhere in `text` (which holds no
+    /// NUL byte; one would end the text as in C).
+    fn is_match(&self, text: &[u8]) -> bool {
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        let Ok(s) = CString::new(&text[..end]) else {
+            return false;
+        };
+        // SAFETY: the regex was compiled by regcomp and not freed; `s` is
+        // NUL-terminated; no match array is passed (nmatch 0).
+        unsafe { libc::regexec(&*self.0, s.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
+    }
+}
+
+impl Drop for Regex {
+    fn drop(&mut self) {
+        // SAFETY: the regex was compiled by regcomp and is freed once.
+        unsafe { libc::regfree(&mut *self.0) };
+    }
+}
+
+impl std::fmt::Debug for Regex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Regex")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Reg,
+    Nreg,
+}
+
+#[derive(Debug)]
+enum Node {
+    /// A literal value.
+    Literal(Value, Option<Regex>),
+    /// A column, by name until bound.
+    Holder(String, Option<(Col, Type)>),
+    Not(Box<Node>),
+    Binary(Op, Box<Node>, Box<Node>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    LParen,
+    RParen,
+    Quote,
+    Op(Op),
+    Not,
+    True,
+    False,
+    Number(u64),
+    Float(f64),
+    Holder(String),
+    Str(Vec<u8>),
+}
+
+/// libsmartcols `strtosize()` for `{int}[KMGTPEZY](iB)?`.
+fn size(digits: &str, unit: u8) -> Result<u64, String> {
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("\"{digits}\" number too large"))?;
+    let exp = b"KMGTPEZY".iter().position(|&u| u == unit).unwrap_or(0) as u32 + 1;
+    1024u64
+        .checked_pow(exp)
+        .and_then(|m| n.checked_mul(m))
+        .ok_or_else(|| format!("\"{digits}{}\" number too large", unit as char))
+}
+
+fn tokens(q: &[u8]) -> Result<Vec<Token>, String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < q.len() {
+        let c = q[i];
+        let rest = &q[i..];
+        if matches!(c, b' ' | b'\t' | b'\n') {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_alphabetic() {
+            let n = rest
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b"_.%:/-".contains(&b))
+                .count();
+            let word = String::from_utf8_lossy(&rest[..n]).into_owned();
+            out.push(match word.as_str() {
+                "and" | "AND" => Token::Op(Op::And),
+                "or" | "OR" => Token::Op(Op::Or),
+                "not" | "NOT" => Token::Not,
+                "eq" | "EQ" => Token::Op(Op::Eq),
+                "ne" | "NE" => Token::Op(Op::Ne),
+                "le" | "LE" => Token::Op(Op::Le),
+                "lt" | "LT" => Token::Op(Op::Lt),
+                "ge" | "GE" => Token::Op(Op::Ge),
+                "gt" | "GT" => Token::Op(Op::Gt),
+                "true" | "TRUE" => Token::True,
+                "false" | "FALSE" => Token::False,
+                _ => Token::Holder(word),
+            });
+            i += n;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = String::from_utf8_lossy(&rest[..n]).into_owned();
+            let frac = if rest.get(n) == Some(&b'.') {
+                rest[n + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count()
+            } else {
+                0
+            };
+            if frac > 0 {
+                let text = String::from_utf8_lossy(&rest[..n + 1 + frac]).into_owned();
+                out.push(Token::Float(text.parse().unwrap_or(0.0)));
+                i += n + 1 + frac;
+            } else if let Some(&unit) = rest.get(n).filter(|u| b"KMGTPEZY".contains(u)) {
+                let len = if rest[n + 1..].starts_with(b"iB") {
+                    n + 3
+                } else {
+                    n + 1
+                };
+                out.push(Token::Number(size(&digits, unit)?));
+                i += len;
+            } else {
+                // strtoumax() saturates.
+                out.push(Token::Number(digits.parse().unwrap_or(u64::MAX)));
+                i += n;
+            }
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            let close = rest[1..].iter().position(|&b| b == c || b == b'\n');
+            if let Some(p) = close.filter(|&p| rest[1 + p] == c) {
+                out.push(Token::Str(rest[1..1 + p].to_vec()));
+                i += p + 2;
+                continue;
+            }
+            if c == b'\'' {
+                out.push(Token::Quote);
+                i += 1;
+                continue;
+            }
+            return Err(String::from("syntax error, unexpected invalid token"));
+        }
+        let two = rest.get(..2).unwrap_or(rest);
+        let (tok, n) = match two {
+            b"&&" => (Token::Op(Op::And), 2),
+            b"||" => (Token::Op(Op::Or), 2),
+            b"==" => (Token::Op(Op::Eq), 2),
+            b"!=" => (Token::Op(Op::Ne), 2),
+            b"<=" => (Token::Op(Op::Le), 2),
+            b">=" => (Token::Op(Op::Ge), 2),
+            b"=~" => (Token::Op(Op::Reg), 2),
+            b"!~" => (Token::Op(Op::Nreg), 2),
+            _ => match c {
+                b'(' => (Token::LParen, 1),
+                b')' => (Token::RParen, 1),
+                b'!' => (Token::Not, 1),
+                b'<' => (Token::Op(Op::Lt), 1),
+                b'>' => (Token::Op(Op::Gt), 1),
+                _ => return Err(String::from("syntax error, unexpected invalid token")),
+            },
+        };
+        out.push(tok);
+        i += n;
+    }
+    Ok(out)
+}
+
+/// libsmartcols `param_set_data()` for strings: surrounding quotes removed
+/// (a value read from a column loses them too), blanks trimmed.
+fn string_value(s: &[u8]) -> Vec<u8> {
+    let s = match s.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let inner = &s[1..];
+            inner.strip_suffix(&[q]).unwrap_or(inner)
+        }
+        _ => s,
+    };
+    let start = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    s[start..end.max(start)].to_vec()
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.toks.get(self.pos)
+    }
+
+    fn unexpected(&self) -> String {
+        match self.peek() {
+            None => String::from("syntax error, unexpected end of file"),
+            Some(_) => String::from("syntax error"),
+        }
+    }
+
+    /// `expr ((&& | ||) expr)*`, grouped from the left.
+    fn logical(&mut self) -> Result<Node, String> {
+        let mut left = self.comparison()?;
+        while let Some(Token::Op(op @ (Op::And | Op::Or))) = self.peek().cloned() {
+            self.pos += 1;
+            let right = self.comparison()?;
+            left = Node::Binary(op, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn comparison(&mut self) -> Result<Node, String> {
+        let mut left = self.unary()?;
+        while let Some(Token::Op(op)) = self.peek().cloned() {
+            if matches!(op, Op::And | Op::Or) {
+                break;
+            }
+            self.pos += 1;
+            let mut right = self.unary()?;
+            if matches!(op, Op::Reg | Op::Nreg) {
+                let Node::Literal(
+                    Value {
+                        data: Data::Str(Some(p)),
+                        ..
+                    },
+                    re,
+                ) = &mut right
+                else {
+                    return Err(String::from("syntax error"));
+                };
+                *re = Some(Regex::new(p)?);
+            }
+            left = Node::Binary(op, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Node, String> {
+        if self.peek() == Some(&Token::Not) {
+            self.pos += 1;
+            return Ok(Node::Not(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Node, String> {
+        let Some(tok) = self.peek().cloned() else {
+            return Err(self.unexpected());
+        };
+        self.pos += 1;
+        let lit = |data| Ok(Node::Literal(Value { data, empty: false }, None));
+        match tok {
+            Token::LParen => {
+                let e = self.logical()?;
+                if self.peek() != Some(&Token::RParen) {
+                    return Err(self.unexpected());
+                }
+                self.pos += 1;
+                Ok(e)
+            }
+            Token::Number(n) => lit(Data::U64(n)),
+            Token::Float(f) => lit(Data::Float(f)),
+            Token::True => lit(Data::Bool(true)),
+            Token::False => lit(Data::Bool(false)),
+            Token::Str(s) => lit(Data::Str(Some(string_value(&s)))),
+            Token::Holder(name) => Ok(Node::Holder(name, None)),
+            _ => {
+                self.pos -= 1;
+                Err(self.unexpected())
+            }
+        }
+    }
+}
+
+/// A parsed filter; an empty expression keeps every line.
+#[derive(Debug)]
+pub struct Filter {
+    root: Option<Node>,
+}
+
+impl Filter {
+    /// Parses `query`; `Err` is the message findmnt prints after
+    /// `failed to parse "QUERY": `.
+    pub fn parse(query: &[u8]) -> Result<Filter, String> {
+        if query.is_empty() {
+            return Ok(Filter { root: None });
+        }
+        let toks = tokens(query)?;
+        let mut p = Parser { toks, pos: 0 };
+        let root = p.logical()?;
+        if p.pos != p.toks.len() {
+            return Err(String::from("syntax error"));
+        }
+        Ok(Filter { root: Some(root) })
+    }
+
+    /// Binds every column name to a column with `resolve` (name to column
+    /// and its type: number or string); returns the names it could not
+    /// resolve.
+    pub fn bind(&mut self, resolve: &dyn Fn(&str) -> Option<(Col, bool)>) -> Vec<String> {
+        fn walk(n: &mut Node, r: &dyn Fn(&str) -> Option<(Col, bool)>, bad: &mut Vec<String>) {
+            match n {
+                Node::Literal(..) => {}
+                Node::Holder(name, slot) => match r(name) {
+                    Some((col, number)) => {
+                        *slot = Some((col, if number { Type::U64 } else { Type::Str }));
+                    }
+                    None => bad.push(name.clone()),
+                },
+                Node::Not(e) => walk(e, r, bad),
+                Node::Binary(_, l, rt) => {
+                    walk(l, r, bad);
+                    walk(rt, r, bad);
+                }
+            }
+        }
+        let mut bad = Vec::new();
+        if let Some(root) = &mut self.root {
+            walk(root, resolve, &mut bad);
+        }
+        bad
+    }
+
+    /// Whether a line passes, with `cell` giving a column's text;
+    /// `Err(())` where libsmartcols fails (a column value that is not a
+    /// number where a number is compared).
+    pub fn matches(&self, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<bool, ()> {
+        match &self.root {
+            None => Ok(true),
+            Some(root) => eval(root, cell),
+        }
+    }
+}
+
+/// The value of a column for this line (libsmartcols `fetch_holder_data()`).
+fn fetch(col: Col, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<Value, ()> {
+    let data = cell(col);
+    let v = if data.is_empty() {
+        Value {
+            data: Data::Str(None),
+            empty: true,
+        }
+    } else {
+        Value {
+            data: Data::Str(Some(string_value(&data))),
+            empty: false,
+        }
+    };
+    v.cast(ty)
+}
+
+fn node_type(n: &Node) -> Type {
+    match n {
+        Node::Literal(v, _) => v.ty(),
+        Node::Holder(_, Some((_, ty))) => *ty,
+        Node::Holder(_, None) => Type::Str,
+        Node::Not(_) | Node::Binary(..) => Type::Bool,
+    }
+}
+
+/// libsmartcols `guess_expr_datatype()`.
+fn expr_type(l: &Node, r: &Node) -> Type {
+    let (lt, rt) = (node_type(l), node_type(r));
+    if lt == rt {
+        return lt;
+    }
+    let (lh, rh) = (matches!(l, Node::Holder(..)), matches!(r, Node::Holder(..)));
+    let ty = if lh && !rh { rt } else { lt };
+    if ty == Type::U64 && (lt == Type::Float || rt == Type::Float) {
+        Type::Float
+    } else {
+        ty
+    }
+}
+
+/// A node as a value of type `ty` (libsmartcols `cast_node()`).
+fn value_of(n: &Node, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<Value, ()> {
+    let v = match n {
+        Node::Literal(v, _) => v.clone(),
+        Node::Holder(_, Some((col, hty))) => fetch(*col, *hty, cell)?,
+        Node::Holder(_, None) => return Err(()),
+        Node::Not(_) | Node::Binary(..) => Value {
+            data: Data::Bool(eval(n, cell)?),
+            empty: false,
+        },
+    };
+    if v.ty() == ty {
+        Ok(v)
+    } else {
+        v.copied().cast(ty)
+    }
+}
+
+fn eval(n: &Node, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<bool, ()> {
+    match n {
+        Node::Literal(..) | Node::Holder(..) => {
+            let ty = node_type(n);
+            let v = value_of(n, ty, cell)?;
+            if v.empty {
+                return Ok(false);
+            }
+            Ok(match v.data {
+                Data::Str(s) => s.is_some_and(|s| !s.is_empty()),
+                Data::U64(x) => x != 0,
+                Data::Float(f) => f != 0.0,
+                Data::Bool(b) => b,
+            })
+        }
+        Node::Not(e) => Ok(!eval(e, cell)?),
+        Node::Binary(Op::And, l, r) => Ok(eval(l, cell)? && eval(r, cell)?),
+        Node::Binary(Op::Or, l, r) => Ok(eval(l, cell)? || eval(r, cell)?),
+        Node::Binary(op, l, r) => {
+            let ty = expr_type(l, r);
+            let lv = value_of(l, ty, cell)?;
+            let rv = value_of(r, ty, cell)?;
+            compare(*op, &lv, &rv, regex_of(r))
+        }
+    }
+}
+
+fn regex_of(n: &Node) -> Option<&Regex> {
+    match n {
+        Node::Literal(_, re) => re.as_ref(),
+        _ => None,
+    }
+}
+
+fn compare(op: Op, l: &Value, r: &Value, re: Option<&Regex>) -> Result<bool, ()> {
+    use std::cmp::Ordering;
+    let ord = match (&l.data, &r.data) {
+        (Data::Str(a), Data::Str(b)) => {
+            if matches!(op, Op::Reg | Op::Nreg) {
+                let re = re.ok_or(())?;
+                let hit = re.is_match(a.as_deref().unwrap_or_default());
+                return Ok(hit == (op == Op::Reg));
+            }
+            // xstrcmp(): a missing string sorts first.
+            match (a, b) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (Some(a), Some(b)) => a.cmp(b),
+            }
+        }
+        _ if matches!(op, Op::Reg | Op::Nreg) => return Err(()),
+        _ if l.empty || r.empty => return Ok(false),
+        (Data::U64(a), Data::U64(b)) => a.cmp(b),
+        (Data::Float(a), Data::Float(b)) => match a.partial_cmp(b) {
+            Some(o) => o,
+            None => return Ok(op == Op::Ne),
+        },
+        (Data::Bool(a), Data::Bool(b)) => a.cmp(b),
+        _ => return Err(()),
+    };
+    Ok(match op {
+        Op::Eq => ord == Ordering::Equal,
+        Op::Ne => ord != Ordering::Equal,
+        Op::Lt => ord == Ordering::Less,
+        Op::Le => ord != Ordering::Greater,
+        Op::Gt => ord == Ordering::Greater,
+        Op::Ge => ord != Ordering::Less,
+        Op::And | Op::Or | Op::Reg | Op::Nreg => return Err(()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(q: &str, cells: &[(Col, &str)]) -> Result<bool, ()> {
+        let mut f = Filter::parse(q.as_bytes()).expect("parses");
+        let bad = f.bind(&|n| {
+            Col::from_name(n.as_bytes()).map(|c| (c, matches!(c, Col::Id | Col::Parent)))
+        });
+        assert!(bad.is_empty(), "{bad:?}");
+        f.matches(&mut |c| {
+            cells
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map(|(_, v)| v.as_bytes().to_vec())
+                .unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn strings_regexes_and_numbers() {
+        let cells = [
+            (Col::Fstype, "ext4"),
+            (Col::Options, "rw,noatime,fd=22"),
+            (Col::Id, "20"),
+            (Col::MajMin, "  8:4  "),
+        ];
+        assert_eq!(check("FSTYPE == \"ext4\"", &cells), Ok(true));
+        assert_eq!(check("FSTYPE =~ \"ext[34]\"", &cells), Ok(true));
+        assert_eq!(check("FSTYPE !~ 'ext[34]'", &cells), Ok(false));
+        assert_eq!(check(r#"OPTIONS =~ "\<fd=22\>""#, &cells), Ok(true));
+        assert_eq!(check(r#"OPTIONS =~ "\<atime\>""#, &cells), Ok(false));
+        assert_eq!(check("ID > 10 && ID <= 20", &cells), Ok(true));
+        assert_eq!(check("ID == 20.0", &cells), Ok(true));
+        assert_eq!(check("MAJ:MIN == \"8:4\"", &cells), Ok(true));
+        assert_eq!(check("not (ID eq 20)", &cells), Ok(false));
+        assert_eq!(check("PARENT == 0", &cells), Ok(false));
+        assert_eq!(check("PARENT != 0", &cells), Ok(false));
+        assert_eq!(check("FSTYPE", &cells), Ok(true));
+        assert_eq!(check("SOURCE", &cells), Ok(false));
+        assert_eq!(check("FSTYPE == 4", &cells), Err(()));
+        assert_eq!(check("ID == 20K", &cells), Ok(false));
+    }
+
+    #[test]
+    fn and_and_or_group_from_the_left() {
+        let cells = [(Col::Id, "1")];
+        // (true || x) && false = false; with C precedence it would be true.
+        assert_eq!(check("ID == 1 || ID == 2 && ID == 3", &cells), Ok(false));
+        assert_eq!(check("! ID == 1", &cells), Ok(false));
+    }
+
+    #[test]
+    fn syntax_errors() {
+        assert!(Filter::parse(b"FSTYPE ==").is_err());
+        assert!(Filter::parse(b"(FSTYPE == 'x'").is_err());
+        assert!(Filter::parse(b"FSTYPE =~ '('").is_err());
+        assert!(Filter::parse(b"").expect("empty").root.is_none());
+    }
+
+    #[test]
+    fn g_format() {
+        assert_eq!(format_g(1.5), "1.5");
+        assert_eq!(format_g(100.0), "100");
+        assert_eq!(format_g(1234567.0), "1.23457e+06");
+        assert_eq!(format_g(0.0001), "0.0001");
+    }
+}

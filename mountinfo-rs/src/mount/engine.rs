@@ -1,0 +1,780 @@
+//! From a [`Request`] to system calls: [`plan`] resolves the paths, the
+//! fstab entry and the options into a [`Plan`]; [`perform`] carries it out
+//! on a [`Kernel`].
+//!
+//! The order of calls is libmount's: the main operation (new mount, bind,
+//! move or remount) first, then each propagation change as its own call
+//! (the kernel takes one propagation type per call). A bind mount is made
+//! with the new mount API so that its flags are set before anyone can see
+//! it: `open_tree(OPEN_TREE_CLONE)`, `mount_setattr` on the detached copy,
+//! `move_mount`; without that API (ENOSYS) it falls back to
+//! `mount(MS_BIND)` followed by `mount(MS_REMOUNT|MS_BIND|flags)`.
+//! Propagation changes use `mount_setattr` (with `AT_RECURSIVE` for the
+//! `r` variants), falling back to `mount("none", target, MS_SHARED...)`.
+
+use super::cli::Request;
+use super::fstab::{Fstab, FstabEntry};
+use super::options::{self, ms, MountOptions, VFS_FLAGS};
+use super::{MountError, EX_FAIL, EX_USAGE};
+use crate::mountinfo::{MountEntry, MountTable};
+use crate::paths::canonicalize;
+use crate::sys::MountAttr;
+use nix::errno::Errno;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
+use super::kernel::Kernel;
+
+/// The main operation of a mount request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Only `--make-*` / propagation options: no mount is made.
+    PropagationOnly,
+    /// `--move`.
+    Move,
+    /// `--bind` (`recursive` for `--rbind`).
+    Bind {
+        /// `--rbind`.
+        recursive: bool,
+    },
+    /// `-o remount` (`bind` for `remount,bind`: per-mount flags only).
+    Remount {
+        /// `remount,bind`.
+        bind: bool,
+    },
+    /// Mount a filesystem (`-t TYPE` or probed).
+    New,
+}
+
+/// A resolved request, ready to be performed.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The operation.
+    pub op: Op,
+    /// The source as passed to the kernel and shown in messages (`none` for
+    /// propagation changes).
+    pub source: Option<OsString>,
+    /// The target (canonical unless `-c`).
+    pub target: OsString,
+    /// `-t`, or the fstab type; `None` means "try the kernel's types".
+    pub fstype: Option<String>,
+    /// The options as given (fstab options first).
+    pub opts: MountOptions,
+    /// For a remount: the mount's current options followed by the given
+    /// ones, as classic mount(2) needs them.
+    pub merged: Option<MountOptions>,
+}
+
+/// A failed system call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The call's name.
+    pub syscall: &'static str,
+    /// Its errno.
+    pub errno: Errno,
+    /// mount_setattr(2) refused the request with EINVAL.
+    pub applyflags: bool,
+}
+
+fn fail(syscall: &'static str) -> impl Fn(Errno) -> Failure {
+    move |errno| Failure {
+        syscall,
+        errno,
+        applyflags: syscall == "mount_setattr" && errno == Errno::EINVAL,
+    }
+}
+
+/// The fstab path libmount names in its messages.
+pub fn fstab_path() -> OsString {
+    std::env::var_os("LIBMOUNT_FSTAB")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "/etc/fstab".into())
+}
+
+fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
+    let files = if req.fstab.is_empty() {
+        vec![fstab_path()]
+    } else {
+        req.fstab.clone()
+    };
+    let mut entries = Vec::new();
+    for file in files {
+        let path = std::path::Path::new(&file);
+        let parse_error = || MountError::Message {
+            spec: Some(file.clone()),
+            msg: "failed to parse".into(),
+            code: EX_USAGE,
+            dmesg: false,
+            period: false,
+        };
+        let paths = if path.is_dir() {
+            let mut v: Vec<_> = std::fs::read_dir(path)
+                .map_err(|_| parse_error())?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "fstab"))
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![path.to_path_buf()]
+        };
+        for p in paths {
+            match Fstab::read(&p) {
+                Ok(tab) => {
+                    for line in &tab.bad_lines {
+                        common::error::warn(
+                            "mount",
+                            format!("{}: parse error at line {line} -- ignored", p.display()),
+                        );
+                    }
+                    entries.extend(tab.entries);
+                }
+                // A missing /etc/fstab is an empty one; a missing -T file is
+                // an error.
+                Err(_) if req.fstab.is_empty() => {}
+                Err(_) => return Err(parse_error()),
+            }
+        }
+    }
+    Ok(entries)
+}
+
+fn same_path(a: &OsStr, b: &OsStr) -> bool {
+    a == b || canonicalize(a) == canonicalize(b)
+}
+
+/// Finds the fstab entry for a lone source or target, or fails with
+/// util-linux's "can't find ... in /etc/fstab".
+fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
+    let entries = read_fstabs(req)?;
+    let fstab = fstab_path().to_string_lossy().into_owned();
+    let (found, spec, msg) = if let Some(target) = &req.target {
+        let by_target = entries.iter().rev().find(|e| same_path(&e.target, target));
+        let found = by_target.or_else(|| {
+            req.swapmatch
+                .then(|| entries.iter().rev().find(|e| same_path(&e.source, target)))
+                .flatten()
+        });
+        let msg = if req.swapmatch {
+            format!("can't find in {fstab}")
+        } else {
+            format!("can't find mount point in {fstab}")
+        };
+        (found, target.clone(), msg)
+    } else {
+        let source = req.source.clone().unwrap_or_default();
+        let found = entries
+            .iter()
+            .rev()
+            .find(|e| e.source == source || same_path(&e.source, &source));
+        let msg = format!(
+            "can't find mount source {} in {fstab}",
+            source.to_string_lossy()
+        );
+        (found, source, msg)
+    };
+    found.cloned().ok_or(MountError::Message {
+        spec: Some(spec),
+        msg,
+        code: EX_USAGE,
+        dmesg: false,
+        period: true,
+    })
+}
+
+/// Resolves `LABEL=`, `UUID=`, `PARTLABEL=`, `PARTUUID=` and `ID=` through
+/// the udev links under `/dev/disk`.
+fn resolve_tag(spec: &OsStr) -> Option<OsString> {
+    let text = spec.to_str()?;
+    let (name, value) = text.split_once('=')?;
+    let value = value.trim_matches('"');
+    let dir = match name {
+        "LABEL" => "by-label",
+        "UUID" => "by-uuid",
+        "PARTLABEL" => "by-partlabel",
+        "PARTUUID" => "by-partuuid",
+        "ID" => "by-id",
+        _ => return None,
+    };
+    let mut escaped = String::new();
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() || "#+-.:=@_".contains(c) {
+            escaped.push(c);
+        } else {
+            for b in c.to_string().bytes() {
+                escaped.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    }
+    let link = std::path::Path::new("/dev/disk").join(dir).join(escaped);
+    std::fs::canonicalize(link).ok().map(OsString::from)
+}
+
+fn is_propagation_only(req: &Request, opts: &MountOptions) -> bool {
+    let none = |s: &Option<OsString>| s.as_deref().is_none_or(|s| s == "none");
+    let no_type = req.types.as_deref().is_none_or(|t| t == "none");
+    none(&req.source) && no_type && !req.moving && opts.propagation_only()
+}
+
+fn parse_options<'a>(lists: impl IntoIterator<Item = &'a str>) -> Result<MountOptions, MountError> {
+    MountOptions::parse(lists).map_err(|list| {
+        MountError::Usage(common::cli::UsageError(format!(
+            "unsupported option format: {list}"
+        )))
+    })
+}
+
+/// Resolves a request: fstab lookup for a lone source or target, the
+/// current options of a remounted mount, canonical paths.
+///
+/// # Errors
+/// The fstab errors, an unresolvable tag, a missing target.
+pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Plan, MountError> {
+    let given = parse_options(req.options.iter().map(String::as_str))?;
+    let mut source = req.source.clone();
+    let mut target = req.target.clone();
+    let mut fstype = req.types.clone();
+    let mut opts = given.clone();
+    let propagation_only = is_propagation_only(req, &given);
+    if propagation_only {
+        if target.is_none() {
+            target = source.take();
+        }
+        source = Some("none".into());
+    } else if given.remount {
+        if target.is_none() {
+            target = source.take();
+        }
+    } else if source.is_none() || target.is_none() {
+        let entry = fstab_lookup(req)?;
+        source = Some(entry.source);
+        target = Some(entry.target);
+        if fstype.is_none() {
+            fstype = Some(entry.fstype);
+        }
+        opts = parse_options(
+            std::iter::once(entry.options.as_str()).chain(req.options.iter().map(String::as_str)),
+        )?;
+    }
+    let target = target.ok_or_else(|| MountError::Message {
+        spec: source.clone(),
+        msg: "mount point not specified".into(),
+        code: EX_USAGE,
+        dmesg: false,
+        period: true,
+    })?;
+    let raw_target = target.clone();
+    let target = if req.no_canonicalize {
+        target
+    } else {
+        canonicalize(&target)
+    };
+    if fstype.as_deref() == Some("auto") {
+        fstype = None;
+    }
+    let op = if propagation_only {
+        Op::PropagationOnly
+    } else if req.moving {
+        Op::Move
+    } else if opts.remount {
+        Op::Remount { bind: opts.bind }
+    } else if opts.bind {
+        Op::Bind {
+            recursive: opts.recursive,
+        }
+    } else {
+        Op::New
+    };
+    let mut merged = None;
+    if let Op::Remount { .. } = op {
+        let current = table().and_then(|t| t.find_target(&target).cloned());
+        if let Some(entry) = &current {
+            let now = options::merge_optstr(
+                &entry.vfs_options.to_string_lossy(),
+                &entry.fs_options.to_string_lossy(),
+            );
+            if source.is_none() {
+                source = Some(entry.source.clone());
+            }
+            merged = Some(parse_options(
+                std::iter::once(now.as_str()).chain(req.options.iter().map(String::as_str)),
+            )?);
+        }
+        if source.is_none() {
+            source = Some("none".into());
+        }
+    }
+    if let Some(src) = &source {
+        let is_tag = super::cli::is_tag(src);
+        if is_tag {
+            // libmount evaluates tags before it canonicalizes the target.
+            let path = resolve_tag(src).ok_or_else(|| MountError::Message {
+                spec: Some(raw_target.clone()),
+                msg: format!("can't find {}", src.to_string_lossy()),
+                code: EX_USAGE,
+                dmesg: false,
+                period: true,
+            })?;
+            source = Some(path);
+        } else if op != Op::PropagationOnly && !req.no_canonicalize {
+            let pseudo = fstype
+                .as_deref()
+                .is_some_and(|t| options::is_pseudofs(t) || options::is_netfs(t));
+            if !pseudo || matches!(op, Op::Bind { .. } | Op::Move) {
+                source = Some(canonicalize(src));
+            }
+        }
+    }
+    Ok(Plan {
+        op,
+        source,
+        target,
+        fstype,
+        opts,
+        merged,
+    })
+}
+
+/// The filesystem types to try when none was given or a pattern was:
+/// `/etc/filesystems` (without `*`) then the block-device types of
+/// `/proc/filesystems`, as libmount tries them.
+pub fn kernel_types() -> Vec<String> {
+    let mut types = Vec::new();
+    if let Ok(text) = std::fs::read_to_string("/etc/filesystems") {
+        for line in text.lines() {
+            let t = line.trim();
+            if !t.is_empty() && t != "*" && !t.starts_with('#') && !types.iter().any(|x| x == t) {
+                types.push(t.to_owned());
+            }
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string("/proc/filesystems") {
+        for line in text.lines() {
+            if line.starts_with("nodev") {
+                continue;
+            }
+            let t = line.trim();
+            if !t.is_empty() && !types.iter().any(|x| x == t) {
+                types.push(t.to_owned());
+            }
+        }
+    }
+    types
+}
+
+fn type_candidates(fstype: Option<&str>, known: impl Fn() -> Vec<String>) -> Vec<String> {
+    match fstype {
+        None => known(),
+        Some(t) if t.starts_with("no") => known()
+            .into_iter()
+            .filter(|k| options::match_fstype(k, t))
+            .collect(),
+        Some(t) => t
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+fn vfs_flags(o: &MountOptions) -> libc::c_ulong {
+    o.set & VFS_FLAGS
+}
+
+fn bind<K: Kernel>(k: &mut K, plan: &Plan, recursive: bool) -> Result<(), Failure> {
+    let src = plan.source.as_deref().unwrap_or(OsStr::new("none"));
+    let tgt = plan.target.as_os_str();
+    let attr = plan.opts.mount_attr();
+    let classic = |k: &mut K| -> Result<(), Failure> {
+        let rec = if recursive { ms::MS_REC } else { 0 };
+        k.mount(Some(src), tgt, None, ms::MS_BIND | rec, None)
+            .map_err(fail("mount"))?;
+        if attr != MountAttr::default() {
+            k.mount(
+                Some(OsStr::new("none")),
+                tgt,
+                None,
+                ms::MS_REMOUNT | ms::MS_BIND | vfs_flags(&plan.opts),
+                None,
+            )
+            .map_err(fail("mount"))?;
+        }
+        Ok(())
+    };
+    let tree = match k.open_tree(src, true, recursive) {
+        Err(Errno::ENOSYS) => return classic(k),
+        other => other.map_err(fail("open_tree"))?,
+    };
+    if attr != MountAttr::default() {
+        match k.mount_setattr(&tree, false, &attr) {
+            Err(Errno::ENOSYS) => {
+                drop(tree);
+                return classic(k);
+            }
+            other => other.map_err(fail("mount_setattr"))?,
+        }
+    }
+    k.move_mount(&tree, tgt).map_err(fail("move_mount"))
+}
+
+fn remount<K: Kernel>(k: &mut K, plan: &Plan, bind: bool) -> Result<(), Failure> {
+    let src = plan.source.as_deref().unwrap_or(OsStr::new("none"));
+    let tgt = plan.target.as_os_str();
+    let merged = plan.merged.as_ref().unwrap_or(&plan.opts);
+    if bind {
+        let classic = |k: &mut K| {
+            k.mount(
+                Some(src),
+                tgt,
+                None,
+                ms::MS_REMOUNT | ms::MS_BIND | vfs_flags(merged),
+                None,
+            )
+            .map_err(fail("mount"))
+        };
+        let tree = match k.open_tree(tgt, false, false) {
+            Err(Errno::ENOSYS) => return classic(k),
+            other => other.map_err(fail("open_tree"))?,
+        };
+        return match k.mount_setattr(&tree, false, &plan.opts.mount_attr()) {
+            Err(Errno::ENOSYS) => classic(k),
+            other => other.map_err(fail("mount_setattr")),
+        };
+    }
+    let data = merged.data_string().map(OsString::from);
+    k.mount(
+        Some(src),
+        tgt,
+        None,
+        ms::MS_REMOUNT | merged.set,
+        data.as_deref(),
+    )
+    .map_err(fail("mount"))
+}
+
+fn new_mount<K: Kernel>(
+    k: &mut K,
+    plan: &Plan,
+    known: impl Fn() -> Vec<String>,
+) -> Result<(), Failure> {
+    let src = plan.source.as_deref();
+    let data = plan.opts.data_string().map(OsString::from);
+    let mut last = Failure {
+        syscall: "mount",
+        errno: Errno::ENODEV,
+        applyflags: false,
+    };
+    for t in type_candidates(plan.fstype.as_deref(), known) {
+        match k.mount(
+            src,
+            &plan.target,
+            Some(OsStr::new(&t)),
+            plan.opts.set,
+            data.as_deref(),
+        ) {
+            Ok(()) => return Ok(()),
+            Err(e @ (Errno::EINVAL | Errno::ENODEV)) => last = fail("mount")(e),
+            Err(e) => return Err(fail("mount")(e)),
+        }
+    }
+    Err(last)
+}
+
+fn propagate<K: Kernel>(k: &mut K, plan: &Plan) -> Result<(), Failure> {
+    if plan.opts.propagation.is_empty() {
+        return Ok(());
+    }
+    let tgt = plan.target.as_os_str();
+    let classic = |k: &mut K, from: usize| -> Result<(), Failure> {
+        for p in &plan.opts.propagation[from..] {
+            let rec = if p.recursive { ms::MS_REC } else { 0 };
+            k.mount(Some(OsStr::new("none")), tgt, None, p.ms_flag() | rec, None)
+                .map_err(fail("mount"))?;
+        }
+        Ok(())
+    };
+    let tree = match k.open_tree(tgt, false, false) {
+        Err(Errno::ENOSYS) => return classic(k, 0),
+        other => other.map_err(fail("open_tree"))?,
+    };
+    for (i, p) in plan.opts.propagation.iter().enumerate() {
+        // c_ulong is u32 on 32-bit targets, u64 here.
+        #[allow(clippy::useless_conversion)]
+        let attr = MountAttr {
+            propagation: p.ms_flag().into(),
+            ..MountAttr::default()
+        };
+        match k.mount_setattr(&tree, p.recursive, &attr) {
+            Err(Errno::ENOSYS) => return classic(k, i),
+            other => other.map_err(fail("mount_setattr"))?,
+        }
+    }
+    Ok(())
+}
+
+/// Carries out a plan: the main operation, then the propagation changes.
+///
+/// # Errors
+/// The first system call that failed.
+pub fn perform<K: Kernel>(
+    k: &mut K,
+    plan: &Plan,
+    known: impl Fn() -> Vec<String>,
+) -> Result<(), Failure> {
+    match plan.op {
+        Op::PropagationOnly => {}
+        Op::Move => {
+            let src = plan.source.as_deref().unwrap_or(OsStr::new("none"));
+            k.mount(Some(src), &plan.target, None, ms::MS_MOVE, None)
+                .map_err(fail("mount"))?;
+        }
+        Op::Bind { recursive } => bind(k, plan, recursive)?,
+        Op::Remount { bind } => remount(k, plan, bind)?,
+        Op::New => new_mount(k, plan, known)?,
+    }
+    propagate(k, plan)
+}
+
+/// The mount entry holding `path` (by statx mount ID, else the longest
+/// mount point that is a prefix of the canonical path).
+pub fn mount_of<'t>(table: &'t MountTable, path: &OsStr) -> Option<&'t MountEntry> {
+    if let Some(id) = crate::sys::mount_id(path) {
+        if let Some(e) = table.entries.iter().find(|e| e.id == id) {
+            return Some(e);
+        }
+    }
+    let canon = canonicalize(path);
+    let canon = canon.as_bytes();
+    table
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| {
+            let t = e.target.as_bytes();
+            canon.starts_with(t)
+                && (t == b"/" || canon.len() == t.len() || canon.get(t.len()) == Some(&b'/'))
+        })
+        .max_by_key(|e| e.target.len())
+}
+
+/// Whether the mount holding the parent directory of `path` is shared
+/// (libmount `is_shared_tree()`: why a move fails with EINVAL).
+pub fn is_shared_tree(table: &MountTable, path: &OsStr) -> bool {
+    let parent = std::path::Path::new(path)
+        .parent()
+        .map_or_else(|| OsString::from("/"), |p| p.as_os_str().to_os_string());
+    let parent = if parent.is_empty() {
+        OsString::from(".")
+    } else {
+        parent
+    };
+    mount_of(table, &parent).is_some_and(|e| e.propagation.shared.is_some())
+}
+
+/// Exit status of a failed syscall (always `MNT_EX_FAIL`).
+pub const SYSCALL_EXIT: i32 = EX_FAIL;
+
+#[cfg(test)]
+mod tests {
+    use super::super::cli::{self, Action};
+    use super::super::kernel::fake::Fake;
+    use super::*;
+
+    fn request(args: &[&str]) -> Request {
+        match cli::parse(args.iter().map(OsString::from)) {
+            Ok(Action::Mount(r)) => r,
+            other => panic!("not a mount request: {other:?}"),
+        }
+    }
+
+    fn run(args: &[&str], fail: Vec<(&'static str, Errno)>) -> (Result<(), Failure>, Vec<String>) {
+        let req = request(args);
+        let plan = plan(&req, || None).expect("plan");
+        let mut k = Fake {
+            fail,
+            ..Fake::default()
+        };
+        let r = perform(&mut k, &plan, || vec!["ext4".into(), "xfs".into()]);
+        (r, k.calls)
+    }
+
+    #[test]
+    fn bind_ro_is_one_detached_clone_made_read_only_then_attached() {
+        let (r, calls) = run(&["-c", "-o", "bind,ro", "/src", "/dst"], vec![]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            calls,
+            [
+                "open_tree /src clone=true rec=false",
+                "mount_setattr /src rec=false set=0x1 clr=0x0 prop=0x0",
+                "move_mount /src /dst"
+            ]
+        );
+    }
+
+    #[test]
+    fn bind_ro_falls_back_to_bind_then_remount_without_the_new_api() {
+        let (r, calls) = run(
+            &["-c", "--rbind", "-r", "/src", "/dst"],
+            vec![("open_tree", Errno::ENOSYS)],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            calls,
+            [
+                "open_tree /src clone=true rec=true",
+                "mount /src /dst NULL 0x5000 NULL",
+                "mount none /dst NULL 0x1021 NULL"
+            ]
+        );
+    }
+
+    #[test]
+    fn propagation_flags_are_applied_one_by_one_after_the_mount() {
+        let (r, calls) = run(
+            &[
+                "-c",
+                "-t",
+                "tmpfs",
+                "--make-private",
+                "--make-runbindable",
+                "x",
+                "/dst",
+            ],
+            vec![],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            calls,
+            [
+                "mount x /dst tmpfs 0x0 NULL",
+                "open_tree /dst clone=false rec=false",
+                "mount_setattr /dst rec=false set=0x0 clr=0x0 prop=0x40000",
+                "mount_setattr /dst rec=true set=0x0 clr=0x0 prop=0x20000"
+            ]
+        );
+    }
+
+    #[test]
+    fn recursive_propagation_falls_back_to_ms_rec() {
+        let (r, calls) = run(
+            &["-c", "--make-rshared", "/dst"],
+            vec![("mount_setattr", Errno::ENOSYS)],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            calls,
+            [
+                "open_tree /dst clone=false rec=false",
+                "mount_setattr /dst rec=true set=0x0 clr=0x0 prop=0x100000",
+                "mount none /dst NULL 0x104000 NULL"
+            ]
+        );
+    }
+
+    #[test]
+    fn propagation_on_a_non_mount_point_is_applyflags() {
+        let (r, _) = run(
+            &["-c", "--make-private", "/x"],
+            vec![("mount_setattr", Errno::EINVAL)],
+        );
+        let f = r.expect_err("fails");
+        assert!(f.applyflags);
+        assert_eq!(f.syscall, "mount_setattr");
+    }
+
+    #[test]
+    fn move_is_ms_move() {
+        let (r, calls) = run(&["-c", "-M", "/a", "/b"], vec![]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(calls, ["mount /a /b NULL 0x2000 NULL"]);
+        let (r, calls) = run(&["-c", "-o", "move", "/a", "/b"], vec![]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(calls, ["mount /a /b NULL 0x2000 NULL"]);
+    }
+
+    #[test]
+    fn new_mount_splits_flags_and_data() {
+        let (r, calls) = run(
+            &[
+                "-c",
+                "-t",
+                "tmpfs",
+                "-o",
+                "ro,noexec,size=2m,x-foo,defaults,nofail,_netdev",
+                "t2",
+                "/m",
+            ],
+            vec![],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(calls, ["mount t2 /m tmpfs 0x9 size=2m"]);
+    }
+
+    #[test]
+    fn type_lists_try_each_until_one_is_not_einval_or_enodev() {
+        let (r, calls) = run(
+            &["-c", "-t", "a,b,c", "s", "/m"],
+            vec![
+                ("mount s /m a", Errno::ENODEV),
+                ("mount s /m b", Errno::EACCES),
+            ],
+        );
+        assert_eq!(r.map_err(|f| f.errno), Err(Errno::EACCES));
+        assert_eq!(calls.len(), 2);
+        let (r, calls) = run(
+            &["-c", "/dev/x", "/m"],
+            vec![("mount /dev/x /m ext4", Errno::EINVAL)],
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            calls,
+            [
+                "mount /dev/x /m ext4 0x0 NULL",
+                "mount /dev/x /m xfs 0x0 NULL"
+            ]
+        );
+        let (_, calls) = run(&["-c", "-t", "noext4", "/dev/x", "/m"], vec![]);
+        assert_eq!(calls, ["mount /dev/x /m xfs 0x0 NULL"]);
+    }
+
+    #[test]
+    fn remount_without_mountinfo_entry_uses_none() {
+        let (r, calls) = run(&["-c", "-o", "remount,ro", "/m"], vec![]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(calls, ["mount none /m NULL 0x21 NULL"]);
+    }
+
+    #[test]
+    fn remount_keeps_current_options() {
+        let table = MountTable::parse(
+            b"63 43 0:39 / /m rw,nosuid,relatime - tmpfs t1 rw,size=1024k,mode=700\n",
+        );
+        let req = request(&["-c", "-o", "remount,ro", "/m"]);
+        let plan = plan(&req, || Some(table.clone())).expect("plan");
+        let mut k = Fake::default();
+        assert_eq!(perform(&mut k, &plan, Vec::new), Ok(()));
+        assert_eq!(k.calls, ["mount t1 /m NULL 0x200023 size=1024k,mode=700"]);
+    }
+
+    #[test]
+    fn fstab_lookup_messages() {
+        std::env::set_var("LIBMOUNT_FSTAB", "/nonexistent/fstab");
+        let msg = |args: &[&str]| match plan(&request(args), || None) {
+            Err(MountError::Message { spec, msg, .. }) => {
+                format!("{}: {msg}", spec.unwrap_or_default().to_string_lossy())
+            }
+            other => panic!("expected a message, got {other:?}"),
+        };
+        assert_eq!(msg(&["/zz"]), "/zz: can't find in /nonexistent/fstab");
+        assert_eq!(
+            msg(&["--target", "/zz"]),
+            "/zz: can't find mount point in /nonexistent/fstab"
+        );
+        assert_eq!(
+            msg(&["--source", "/zz"]),
+            "/zz: can't find mount source /zz in /nonexistent/fstab"
+        );
+    }
+}

@@ -1,0 +1,685 @@
+//! Parser for `/proc/PID/mountinfo` (proc(5), kernel
+//! `Documentation/filesystems/proc.rst` §3.5).
+//!
+//! A line is
+//!
+//! ```text
+//! 36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+//! (1)(2)(3)   (4)   (5)      (6)      (7)   (8) (9)     (10)        (11)
+//! ```
+//!
+//! mount ID, parent ID, `major:minor`, root of the mount within its
+//! filesystem, mount point, per-mount (VFS) options, zero or more optional
+//! fields (`shared:N`, `master:N`, `propagate_from:N`, `unbindable`), a lone
+//! `-`, filesystem type, mount source, per-superblock options.
+//!
+//! Fields are separated by single spaces; the kernel escapes space, tab,
+//! newline and backslash in paths as `\ooo` octal, so any other byte
+//! (including `\r` and bytes that are not UTF-8) appears raw. An empty source
+//! shows as two adjacent spaces, and a source may itself be `-`: only the
+//! first lone `-` after field 6 separates the optional fields. Every field is
+//! kept as bytes, unescaped; option order is kept as the kernel wrote it.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+/// The propagation state of a mount, from the optional fields (proc(5),
+/// kernel `Documentation/filesystems/sharedsubtree.rst`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Propagation {
+    /// `shared:N`: the peer group this mount shares events with.
+    pub shared: Option<u32>,
+    /// `master:N`: the peer group this mount is a slave of.
+    pub master: Option<u32>,
+    /// `propagate_from:N`: the nearest dominant peer group visible from the
+    /// reader's root, when the immediate master is not.
+    pub propagate_from: Option<u32>,
+    /// `unbindable`: the mount may not be bind-mounted.
+    pub unbindable: bool,
+}
+
+impl Propagation {
+    /// Parses the optional fields (`shared:1 master:2 ...`); unknown tags are
+    /// ignored, as proc(5) asks of readers.
+    pub fn parse(fields: &[u8]) -> Propagation {
+        let mut p = Propagation::default();
+        for field in fields.split(|&b| b == b' ').filter(|f| !f.is_empty()) {
+            let (tag, value) = match field.iter().position(|&b| b == b':') {
+                Some(i) => (&field[..i], Some(&field[i + 1..])),
+                None => (field, None),
+            };
+            let num = value
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .and_then(|v| v.parse().ok());
+            match tag {
+                b"shared" => p.shared = num,
+                b"master" => p.master = num,
+                b"propagate_from" => p.propagate_from = num,
+                b"unbindable" => p.unbindable = true,
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// The words findmnt's PROPAGATION column prints: `shared` or `private`,
+    /// then `,slave` when the mount has a master and `,unbindable` when it is
+    /// unbindable (so a pure slave is `private,slave`).
+    pub fn describe(&self) -> String {
+        let mut s = String::from(if self.shared.is_some() {
+            "shared"
+        } else {
+            "private"
+        });
+        if self.master.is_some() {
+            s.push_str(",slave");
+        }
+        if self.unbindable {
+            s.push_str(",unbindable");
+        }
+        s
+    }
+}
+
+/// One line of mountinfo, unescaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountEntry {
+    /// (1) Unique ID of the mount (may be reused after umount).
+    pub id: u32,
+    /// (2) ID of the parent mount (self for the root of the tree).
+    pub parent: u32,
+    /// (3) Major device number of the filesystem (`st_dev`).
+    pub major: u32,
+    /// (3) Minor device number.
+    pub minor: u32,
+    /// (4) Path within the filesystem that forms the root of this mount.
+    pub root: OsString,
+    /// (5) Mount point, relative to the reader's root.
+    pub target: OsString,
+    /// (6) Per-mount (VFS) options, comma-separated, kernel order.
+    pub vfs_options: OsString,
+    /// (7) Optional fields verbatim, space-separated (`shared:1 master:2`).
+    pub opt_fields: OsString,
+    /// (7) The optional fields decoded.
+    pub propagation: Propagation,
+    /// (9) Filesystem type, `type.subtype` for FUSE.
+    pub fstype: OsString,
+    /// (10) Mount source (may be empty).
+    pub source: OsString,
+    /// (11) Per-superblock options.
+    pub fs_options: OsString,
+}
+
+/// Decodes the kernel's `\ooo` octal escapes (three octal digits, value at
+/// most 0o377); any other backslash sequence is kept literally.
+pub fn unescape(field: &[u8]) -> OsString {
+    let mut out = Vec::with_capacity(field.len());
+    let mut i = 0;
+    while i < field.len() {
+        if let (b'\\', Some(digits)) = (field[i], field.get(i + 1..i + 4)) {
+            if digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
+                let value = digits
+                    .iter()
+                    .fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
+                if let Ok(byte) = u8::try_from(value) {
+                    out.push(byte);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(field[i]);
+        i += 1;
+    }
+    OsString::from_vec(out)
+}
+
+fn number(field: &[u8]) -> Option<u32> {
+    if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(field).ok()?.parse().ok()
+}
+
+impl MountEntry {
+    /// Parses one line (without its newline); `None` if it is malformed.
+    pub fn parse(line: &[u8]) -> Option<MountEntry> {
+        let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+        if fields.len() < 10 {
+            return None;
+        }
+        let (major, minor) = {
+            let f = fields[2];
+            let colon = f.iter().position(|&b| b == b':')?;
+            (number(&f[..colon])?, number(&f[colon + 1..])?)
+        };
+        // The separator is the first lone "-" after the six fixed fields.
+        let sep = 6 + fields[6..].iter().position(|f| *f == b"-")?;
+        let after = &fields[sep + 1..];
+        if after.len() < 2 {
+            return None;
+        }
+        let opt_fields = fields[6..sep].join(&b' ');
+        Some(MountEntry {
+            id: number(fields[0])?,
+            parent: number(fields[1])?,
+            major,
+            minor,
+            root: unescape(fields[3]),
+            target: unescape(fields[4]),
+            vfs_options: unescape(fields[5]),
+            propagation: Propagation::parse(&opt_fields),
+            opt_fields: OsString::from_vec(opt_fields),
+            fstype: unescape(after[0]),
+            source: unescape(after[1]),
+            // Anything past field 11 cannot come from the kernel (it escapes
+            // spaces); keep it rather than lose it.
+            fs_options: unescape(&after[2..].join(&b' ')),
+        })
+    }
+
+    /// The mount point as a path.
+    pub fn target_path(&self) -> &std::path::Path {
+        std::path::Path::new(&self.target)
+    }
+}
+
+/// A parsed mount table: the entries in file order and the 1-based numbers
+/// of the lines that could not be parsed (util-linux reports
+/// `FILE: parse error at line N -- ignored` for each and goes on).
+#[derive(Clone, Debug, Default)]
+pub struct MountTable {
+    /// Entries in file order.
+    pub entries: Vec<MountEntry>,
+    /// Line numbers (1-based) of malformed lines.
+    pub bad_lines: Vec<usize>,
+}
+
+impl MountTable {
+    /// Parses a whole mountinfo text. Empty lines are skipped silently; a
+    /// last line without a newline is parsed like the others.
+    pub fn parse(data: &[u8]) -> MountTable {
+        let mut table = MountTable::default();
+        for (n, line) in data.split(|&b| b == b'\n').enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            match MountEntry::parse(line) {
+                Some(e) => table.entries.push(e),
+                None => table.bad_lines.push(n + 1),
+            }
+        }
+        table
+    }
+
+    /// Reads and parses a mountinfo file (`/proc/self/mountinfo`,
+    /// `/proc/PID/mountinfo`, or a copy).
+    ///
+    /// # Errors
+    /// The I/O error of opening or reading the file.
+    pub fn read(path: impl AsRef<std::path::Path>) -> std::io::Result<MountTable> {
+        Ok(MountTable::parse(&std::fs::read(path)?))
+    }
+
+    /// The mount table of the calling process (`/proc/self/mountinfo`).
+    ///
+    /// # Errors
+    /// As [`MountTable::read`].
+    pub fn current() -> std::io::Result<MountTable> {
+        MountTable::read("/proc/self/mountinfo")
+    }
+
+    /// The topmost (last mounted, visible) entry whose mount point is
+    /// exactly `target`.
+    pub fn find_target(&self, target: &OsStr) -> Option<&MountEntry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.target.as_bytes() == target.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(line: &str) -> MountEntry {
+        MountEntry::parse(line.as_bytes()).expect("valid line")
+    }
+
+    #[test]
+    fn proc5_example() {
+        let e =
+            entry("36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue");
+        assert_eq!((e.id, e.parent, e.major, e.minor), (36, 35, 98, 0));
+        assert_eq!(e.root, "/mnt1");
+        assert_eq!(e.target, "/mnt2");
+        assert_eq!(e.vfs_options, "rw,noatime");
+        assert_eq!(e.opt_fields, "master:1");
+        assert_eq!(e.propagation.master, Some(1));
+        assert_eq!(e.propagation.describe(), "private,slave");
+        assert_eq!(e.fstype, "ext3");
+        assert_eq!(e.source, "/dev/root");
+        assert_eq!(e.fs_options, "rw,errors=continue");
+    }
+
+    #[test]
+    fn octal_escapes_and_raw_bytes() {
+        let e = entry("40 1 0:50 / /a\\040b\\011c\\012d\\134e\rf rw - tmpfs x\\040y rw");
+        assert_eq!(e.target.as_bytes(), b"/a b\tc\nd\\e\rf");
+        assert_eq!(e.source, "x y");
+        assert_eq!(unescape(b"\\400\\12x\\"), OsString::from("\\400\\12x\\"));
+        let e = MountEntry::parse(b"40 1 0:50 / /\xff\xfe rw - tmpfs t rw").expect("non-UTF-8");
+        assert_eq!(e.target.as_bytes(), b"/\xff\xfe");
+    }
+
+    #[test]
+    fn empty_source_and_dash_source() {
+        let e = entry("41 1 0:51 / /e rw,relatime - tmpfs  rw");
+        assert_eq!(e.source, "");
+        assert_eq!(e.fs_options, "rw");
+        let e = entry("42 1 0:52 / /d rw,relatime shared:5 - tmpfs - rw");
+        assert_eq!(e.source, "-");
+        assert_eq!(e.fstype, "tmpfs");
+        assert_eq!(e.propagation.shared, Some(5));
+    }
+
+    #[test]
+    fn many_optional_fields() {
+        let e = entry(
+            "43 1 0:53 / /m rw shared:2 master:1 propagate_from:7 unbindable x:9 - tmpfs t rw",
+        );
+        assert_eq!(
+            e.propagation,
+            Propagation {
+                shared: Some(2),
+                master: Some(1),
+                propagate_from: Some(7),
+                unbindable: true
+            }
+        );
+        assert_eq!(e.propagation.describe(), "shared,slave,unbindable");
+        assert_eq!(
+            e.opt_fields,
+            "shared:2 master:1 propagate_from:7 unbindable x:9"
+        );
+    }
+
+    #[test]
+    fn bad_and_truncated_lines_are_counted() {
+        let t = MountTable::parse(
+            b"1 0 0:1 / / rw - ext4 /dev/x rw\ngarbage\n\n2 1 0:2 / /p rw - proc proc rw\n3 1 0:3 / /t rw",
+        );
+        assert_eq!(t.entries.len(), 2);
+        assert_eq!(t.bad_lines, vec![2, 5]);
+        assert!(MountEntry::parse(b"x 1 0:1 / / rw - a b c").is_none());
+        assert!(MountEntry::parse(b"1 1 0:1 / / rw -").is_none());
+        assert!(MountEntry::parse(b"").is_none());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// libmount option strings and type patterns, byte for byte (findmnt's
+// OPTIONS column, `-O`, `-t`, `--real`/`--pseudo`).
+
+/// One item of a comma-separated option string, as byte ranges.
+struct OptItem {
+    /// Start of the name.
+    start: usize,
+    /// End of the name (the `=` or the end of the item).
+    name_end: usize,
+    /// The value after `=`, if any.
+    value: Option<std::ops::Range<usize>>,
+    /// End of the item (its terminating `,` or the end of the string).
+    stop: usize,
+    /// Where the next item is looked for.
+    next: usize,
+}
+
+/// util-linux `ul_optstr_next()`: the item starting at or after `pos`
+/// (leading commas skipped). A `,` or `=` inside double quotes and a `,`
+/// after a backslash do not count. `Ok(None)` at the end; `Err` for an item
+/// starting with `=`.
+fn optstr_next(s: &[u8], pos: usize) -> Result<Option<OptItem>, ()> {
+    let mut p0 = pos;
+    while s.get(p0) == Some(&b',') {
+        p0 += 1;
+    }
+    let (mut start, mut sep, mut quoted) = (None, None, false);
+    for p in p0..s.len() {
+        if start.is_none() && s[p] == b'=' {
+            return Err(());
+        }
+        let begin = *start.get_or_insert(p);
+        if s[p] == b'"' && (p == p0 || s[p - 1] != b'\\') {
+            quoted = !quoted;
+        }
+        if quoted {
+            continue;
+        }
+        if sep.is_none() && p > begin && s[p] == b'=' {
+            sep = Some(p);
+        }
+        let stop = if s[p] == b',' && (p == p0 || s[p - 1] != b'\\') {
+            p
+        } else if p + 1 == s.len() {
+            p + 1
+        } else {
+            continue;
+        };
+        return Ok(Some(OptItem {
+            start: begin,
+            name_end: sep.unwrap_or(stop),
+            value: sep.map(|e| e + 1..stop),
+            stop,
+            next: if stop < s.len() { stop + 1 } else { stop },
+        }));
+    }
+    Ok(None)
+}
+
+/// libmount `mnt_optstr_locate_option()`: the first item named `name`.
+fn optstr_locate(s: &[u8], name: &[u8]) -> Result<Option<OptItem>, ()> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let mut pos = 0;
+    while let Some(item) = optstr_next(s, pos)? {
+        if &s[item.start..item.name_end] == name {
+            return Ok(Some(item));
+        }
+        pos = item.next;
+    }
+    Ok(None)
+}
+
+/// libmount `mnt_optstr_remove_option()`: removes the first item named
+/// `name` with its separator; true when one was removed.
+fn optstr_remove(s: &mut Vec<u8>, name: &[u8]) -> bool {
+    let Ok(Some(item)) = optstr_locate(s, name) else {
+        return false;
+    };
+    let (begin, mut end) = (item.start, item.stop);
+    if (begin == 0 || s[begin - 1] == b',') && s.get(end) == Some(&b',') {
+        end += 1;
+    }
+    s.drain(begin..end);
+    if begin == s.len() && begin > 0 && s[begin - 1] == b',' {
+        s.truncate(begin - 1);
+    }
+    true
+}
+
+/// The OPTIONS findmnt prints for a mountinfo entry (libmount
+/// `merge_optstr()`): the per-mount options, a comma and the superblock
+/// options, with up to two `rw` items removed and, unless both were there,
+/// up to two `ro` items; the result starts with `ro` if an `ro` was removed,
+/// else `rw`. Identical lists are returned once.
+///
+/// `rw,noatime` + `rw,errors=continue` gives `rw,noatime,errors=continue`.
+pub fn merge_options(vfs: &[u8], fs: &[u8]) -> Vec<u8> {
+    if vfs == fs {
+        return vfs.to_vec();
+    }
+    let mut rest = [vfs, b",", fs].concat();
+    let mut rw = 0;
+    rw += usize::from(optstr_remove(&mut rest, b"rw"));
+    rw += usize::from(optstr_remove(&mut rest, b"rw"));
+    let mut ro = 0;
+    if rw != 2 {
+        ro += usize::from(optstr_remove(&mut rest, b"ro"));
+        if ro + rw < 2 {
+            ro += usize::from(optstr_remove(&mut rest, b"ro"));
+        }
+    }
+    let mut out = if ro > 0 {
+        b"ro".to_vec()
+    } else {
+        b"rw".to_vec()
+    };
+    if !rest.is_empty() {
+        out.push(b',');
+        out.extend_from_slice(&rest);
+    }
+    out
+}
+
+impl MountEntry {
+    /// All options as findmnt's OPTIONS column shows them
+    /// ([`merge_options`] of the VFS and superblock options).
+    pub fn options(&self) -> Vec<u8> {
+        merge_options(self.vfs_options.as_bytes(), self.fs_options.as_bytes())
+    }
+}
+
+/// Whether option string `optstr` matches the `-O` pattern `pattern`
+/// (libmount `mnt_match_options()`). Every item of the pattern must hold:
+/// `foo` and `foo=val` must be present (with that value), `nofoo` must be
+/// absent, `+nofoo` must be present literally; an empty item or pattern
+/// matches; a lone `no` never matches.
+pub fn match_options(optstr: &[u8], pattern: &[u8]) -> bool {
+    if pattern.is_empty() && optstr.is_empty() {
+        return true;
+    }
+    let at = |i: usize| pattern.get(i).copied().unwrap_or(0);
+    let mut pos = 0;
+    let mut matched = true;
+    while matched {
+        let Ok(Some(item)) = optstr_next(pattern, pos) else {
+            break;
+        };
+        pos = item.next;
+        let (mut name, mut namesz) = (item.start, item.name_end - item.start);
+        let mut no = false;
+        if at(name) == b'+' {
+            name += 1;
+            namesz -= 1;
+        } else if pattern[name..].starts_with(b"no") {
+            no = true;
+            name += 2;
+            namesz = namesz.saturating_sub(2);
+            if at(name) == 0 || at(name) == b',' {
+                matched = false;
+                break;
+            }
+        }
+        let mut found = if !optstr.is_empty() && at(name) != 0 {
+            let wanted = &pattern[name..name + namesz];
+            optstr_locate(optstr, wanted).map(|o| o.map(|i| i.value.map(|v| &optstr[v])))
+        } else if at(name) == 0 {
+            Ok(Some(None))
+        } else {
+            Ok(None)
+        };
+        if let (Ok(Some(value)), Some(want)) = (&found, &item.value) {
+            let want = &pattern[want.clone()];
+            if !want.is_empty() && value.unwrap_or_default() != want {
+                found = Ok(None);
+            }
+        }
+        matched = match found {
+            Ok(Some(_)) => !no,
+            Ok(None) => no,
+            Err(()) => false,
+        };
+    }
+    matched
+}
+
+/// Whether filesystem type `fstype` matches the `-t` list `pattern` (util-linux
+/// `match_fstype()`): items compare case-insensitively; a leading `no`
+/// negates the whole list (`noext3,ext4` is neither ext3 nor ext4) and a
+/// `noTYPE` item excludes that type.
+pub fn match_fstype(fstype: &[u8], pattern: &[u8]) -> bool {
+    let (negated, list) = match pattern.strip_prefix(b"no") {
+        Some(rest) => (true, rest),
+        None => (false, pattern),
+    };
+    for item in list.split(|&b| b == b',') {
+        if item
+            .strip_prefix(b"no")
+            .is_some_and(|t| t.eq_ignore_ascii_case(fstype))
+        {
+            return false;
+        }
+        if item.eq_ignore_ascii_case(fstype) {
+            return !negated;
+        }
+    }
+    negated
+}
+
+/// Filesystem types libmount calls pseudo (`mnt_fstype_is_pseudofs()`,
+/// util-linux 2.42): their source is a name, not a device or path.
+const PSEUDO_FS: &[&[u8]] = &[
+    b"anon_inodefs",
+    b"apparmorfs",
+    b"autofs",
+    b"bdev",
+    b"binder",
+    b"binfmt_misc",
+    b"bpf",
+    b"cgroup",
+    b"cgroup2",
+    b"configfs",
+    b"cpuset",
+    b"debugfs",
+    b"devfs",
+    b"devpts",
+    b"devtmpfs",
+    b"dlmfs",
+    b"dmabuf",
+    b"drm",
+    b"efivarfs",
+    b"fuse",
+    b"fuse.archivemount",
+    b"fuse.avfsd",
+    b"fuse.dumpfs",
+    b"fuse.encfs",
+    b"fuse.gvfs-fuse-daemon",
+    b"fuse.gvfsd-fuse",
+    b"fuse.kio-fuse",
+    b"fuse.lxcfs",
+    b"fuse.portal",
+    b"fuse.rofiles-fuse",
+    b"fuse.vmware-vmblock",
+    b"fuse.xwmfs",
+    b"fusectl",
+    b"hugetlbfs",
+    b"ipathfs",
+    b"mqueue",
+    b"nfsd",
+    b"none",
+    b"nsfs",
+    b"overlay",
+    b"pidfs",
+    b"pipefs",
+    b"proc",
+    b"pstore",
+    b"ramfs",
+    b"resctrl",
+    b"rootfs",
+    b"rpc_pipefs",
+    b"securityfs",
+    b"selinuxfs",
+    b"smackfs",
+    b"sockfs",
+    b"spufs",
+    b"sysfs",
+    b"tmpfs",
+    b"tracefs",
+    b"vboxsf",
+    b"virtiofs",
+];
+
+/// Whether `fstype` is a pseudo filesystem (findmnt `--pseudo`; `--real` is
+/// the opposite).
+pub fn is_pseudo_fs(fstype: &[u8]) -> bool {
+    PSEUDO_FS.contains(&fstype)
+}
+
+/// Whether `fstype` is a network filesystem (libmount
+/// `mnt_fstype_is_netfs()`): cifs, smb3, smbfs, nfs*, afs, ncpfs, glusterfs,
+/// fuse.curlftpfs, fuse.sshfs, 9p*.
+pub fn is_net_fs(fstype: &[u8]) -> bool {
+    matches!(
+        fstype,
+        b"cifs"
+            | b"smb3"
+            | b"smbfs"
+            | b"afs"
+            | b"ncpfs"
+            | b"glusterfs"
+            | b"fuse.curlftpfs"
+            | b"fuse.sshfs"
+    ) || fstype.starts_with(b"nfs")
+        || fstype.starts_with(b"9p")
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::*;
+
+    fn merge(v: &str, f: &str) -> String {
+        String::from_utf8(merge_options(v.as_bytes(), f.as_bytes())).expect("utf-8")
+    }
+
+    #[test]
+    fn merge_keeps_one_rw_or_ro_in_front() {
+        assert_eq!(
+            merge("rw,noatime", "rw,errors=continue"),
+            "rw,noatime,errors=continue"
+        );
+        assert_eq!(merge("ro,relatime", "rw"), "ro,relatime");
+        assert_eq!(merge("ro,nosuid", "ro,mode=755"), "ro,nosuid,mode=755");
+        assert_eq!(merge("rw", "rw"), "rw");
+        assert_eq!(merge("rw", "ro"), "ro");
+        assert_eq!(
+            merge("rw,relatime", "rw,unc=\\\\a\\b,x"),
+            "rw,relatime,unc=\\\\a\\b,x"
+        );
+        assert_eq!(merge("rw,a", "rw=1,b"), "rw,a,b");
+        assert_eq!(merge("rw,a", "b=\"x,rw\",rw"), "rw,a,b=\"x,rw\"");
+    }
+
+    #[test]
+    fn options_pattern_rules_of_libmount() {
+        let o = b"aaa,bbb=BBB,ccc,ddd";
+        assert!(match_options(o, b"ccc"));
+        assert!(match_options(o, b"ccc,aaa,ddd"));
+        assert!(match_options(o, b"noxxx"));
+        assert!(!match_options(o, b"ddd,noaaa"));
+        assert!(match_options(o, b"noxxx,ccc,aaa"));
+        assert!(match_options(o, b"bbb=BBB"));
+        assert!(!match_options(o, b"bbb=X"));
+        assert!(match_options(o, b"bbb"));
+        assert!(!match_options(b"nofoo,bar", b"nobar"));
+        assert!(match_options(b"nofoo,bar", b"+nofoo"));
+        assert!(!match_options(b"bar,zzz", b"+nofoo"));
+        assert!(match_options(b"bar,zzz", b""));
+        assert!(match_options(b"bar,zzz", b"+"));
+        assert!(match_options(b"", b""));
+        assert!(!match_options(b"", b"foo"));
+        assert!(match_options(b"", b"nofoo"));
+        assert!(!match_options(b"", b"no,foo"));
+        assert!(match_options(b"no", b"+no"));
+        assert!(!match_options(b"a,b", b"no"));
+    }
+
+    #[test]
+    fn fstype_pattern_negates_the_whole_list_with_a_leading_no() {
+        assert!(match_fstype(b"ext3", b"ext2,ext3,cifs"));
+        assert!(!match_fstype(b"cifs", b"ext2,ext3,nocifs"));
+        assert!(!match_fstype(b"cifs", b"noext2,ext3,cifs"));
+        assert!(match_fstype(b"tmpfs", b"noext3,ext4,"));
+        assert!(!match_fstype(b"ext4", b"noext3,ext4,"));
+        assert!(match_fstype(b"EXT4", b"ext4"));
+        assert!(match_fstype(b"ext4", b"nosuchfs"));
+    }
+
+    #[test]
+    fn pseudo_and_network_types() {
+        assert!(is_pseudo_fs(b"tmpfs") && is_pseudo_fs(b"cgroup2") && !is_pseudo_fs(b"ext4"));
+        assert!(is_net_fs(b"nfs4") && is_net_fs(b"cifs") && !is_net_fs(b"tmpfs"));
+    }
+}

@@ -1,0 +1,238 @@
+//! umount's command line: argv to [`Action`], conflicts rejected here
+//! (util-linux 2.42 `sys-utils/umount.c`: `-A/-a`, `-R/-a`, `-O/-R/-t` and
+//! `-R/-r` exclude one another; no target is `bad usage`).
+
+use super::UmountError;
+use common::cli::{self, HasArg, OptSpec, Order, UsageError};
+use std::ffi::OsString;
+
+/// The options of umount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opt {
+    /// `-a`
+    All,
+    /// `-A`
+    AllTargets,
+    /// `-d`
+    DetachLoop,
+    /// `--fake`
+    Fake,
+    /// `-f`
+    Force,
+    /// `-h`
+    Help,
+    /// `-i`
+    InternalOnly,
+    /// `-l`
+    Lazy,
+    /// `-c`
+    NoCanonicalize,
+    /// `-n`
+    NoMtab,
+    /// `-q`
+    Quiet,
+    /// `-r`
+    ReadOnly,
+    /// `-R`
+    Recursive,
+    /// `-O`
+    TestOpts,
+    /// `-t`
+    Types,
+    /// `-v`
+    Verbose,
+    /// `-V`
+    Version,
+    /// `-N`
+    Namespace,
+}
+
+const fn o(short: Option<char>, long: &'static str, arg: HasArg, id: Opt) -> OptSpec<Opt> {
+    OptSpec::new(short, long, arg, id)
+}
+
+/// The option table (util-linux 2.42 `longopts[]`).
+pub const OPTIONS: &[OptSpec<Opt>] = &[
+    o(Some('a'), "all", HasArg::No, Opt::All),
+    o(Some('A'), "all-targets", HasArg::No, Opt::AllTargets),
+    o(Some('d'), "detach-loop", HasArg::No, Opt::DetachLoop),
+    o(None, "fake", HasArg::No, Opt::Fake),
+    o(Some('f'), "force", HasArg::No, Opt::Force),
+    o(Some('h'), "help", HasArg::No, Opt::Help),
+    o(Some('i'), "internal-only", HasArg::No, Opt::InternalOnly),
+    o(Some('l'), "lazy", HasArg::No, Opt::Lazy),
+    o(
+        Some('c'),
+        "no-canonicalize",
+        HasArg::No,
+        Opt::NoCanonicalize,
+    ),
+    o(Some('n'), "no-mtab", HasArg::No, Opt::NoMtab),
+    o(Some('q'), "quiet", HasArg::No, Opt::Quiet),
+    o(Some('r'), "read-only", HasArg::No, Opt::ReadOnly),
+    o(Some('R'), "recursive", HasArg::No, Opt::Recursive),
+    o(Some('O'), "test-opts", HasArg::Required, Opt::TestOpts),
+    o(Some('t'), "types", HasArg::Required, Opt::Types),
+    o(Some('v'), "verbose", HasArg::No, Opt::Verbose),
+    o(Some('V'), "version", HasArg::No, Opt::Version),
+    o(Some('N'), "namespace", HasArg::Required, Opt::Namespace),
+];
+
+/// Groups of options that exclude one another, with their message names.
+const EXCLUSIVE: &[&[(Opt, &str)]] = &[
+    &[(Opt::AllTargets, "--all-targets"), (Opt::All, "--all")],
+    &[(Opt::Recursive, "--recursive"), (Opt::All, "--all")],
+    &[
+        (Opt::TestOpts, "--test-opts"),
+        (Opt::Recursive, "--recursive"),
+        (Opt::Types, "--types"),
+    ],
+    &[
+        (Opt::Recursive, "--recursive"),
+        (Opt::ReadOnly, "--read-only"),
+    ],
+];
+
+/// What umount was asked to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `-h`
+    Help,
+    /// `-V`
+    Version,
+    /// Unmount the targets.
+    Umount(Request),
+}
+
+/// An unmount request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Mount points or sources, in order.
+    pub targets: Vec<OsString>,
+    /// `-l`: `MNT_DETACH`.
+    pub lazy: bool,
+    /// `-f`: `MNT_FORCE`.
+    pub force: bool,
+    /// `-R`: children first.
+    pub recursive: bool,
+    /// `-r`: remount read-only when busy.
+    pub rdonly: bool,
+    /// `-v`.
+    pub verbose: bool,
+    /// `-q`: no "not mounted" messages.
+    pub quiet: bool,
+    /// `--fake`.
+    pub fake: bool,
+    /// `-c`.
+    pub no_canonicalize: bool,
+    /// `-N`: the namespace file.
+    pub namespace: Option<OsString>,
+}
+
+fn unsupported(name: &str) -> UmountError {
+    UmountError::Unsupported(format!("option {name} is not supported yet"))
+}
+
+/// Parses argv (without argv\[0\]).
+///
+/// # Errors
+/// A getopt error, a conflict, `bad usage`, or an unimplemented option.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountError> {
+    let parsed = cli::parse(args, OPTIONS, Order::Permute).map_err(UmountError::Usage)?;
+    let mut req = Request::default();
+    let mut seen: Vec<Option<&str>> = vec![None; EXCLUSIVE.len()];
+    for (opt, value) in parsed.opts {
+        for (group, first) in EXCLUSIVE.iter().zip(seen.iter_mut()) {
+            if let Some((_, name)) = group.iter().find(|(o, _)| *o == opt) {
+                match first {
+                    None => *first = Some(name),
+                    Some(prev) if prev != name => {
+                        return Err(UmountError::Plain(format!(
+                            "options {prev} and {name} cannot be combined"
+                        )))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        match opt {
+            Opt::Help => return Ok(Action::Help),
+            Opt::Version => return Ok(Action::Version),
+            Opt::Fake => req.fake = true,
+            Opt::Force => req.force = true,
+            Opt::Lazy => req.lazy = true,
+            Opt::NoCanonicalize => req.no_canonicalize = true,
+            Opt::Quiet => req.quiet = true,
+            Opt::ReadOnly => req.rdonly = true,
+            Opt::Recursive => req.recursive = true,
+            Opt::Verbose => req.verbose = true,
+            Opt::InternalOnly | Opt::NoMtab => {}
+            Opt::Namespace => {
+                let v = value.unwrap_or_default();
+                let pid = v
+                    .to_str()
+                    .and_then(|s| s.parse::<u32>().ok())
+                    .filter(|p| *p > 0);
+                req.namespace = Some(match pid {
+                    Some(pid) => format!("/proc/{pid}/ns/mnt").into(),
+                    None => v,
+                });
+            }
+            Opt::All => return Err(unsupported("--all")),
+            Opt::AllTargets => return Err(unsupported("--all-targets")),
+            Opt::DetachLoop => return Err(unsupported("--detach-loop")),
+            Opt::TestOpts => return Err(unsupported("--test-opts")),
+            Opt::Types => return Err(unsupported("--types")),
+        }
+    }
+    if parsed.operands.is_empty() {
+        return Err(UmountError::Usage(UsageError("bad usage".into())));
+    }
+    req.targets = parsed.operands;
+    Ok(Action::Umount(req))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Action, UmountError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn conflicts_and_bad_usage() {
+        match p(&["-R", "-r", "/x"]) {
+            Err(UmountError::Plain(m)) => {
+                assert_eq!(m, "options --recursive and --read-only cannot be combined")
+            }
+            other => panic!("{other:?}"),
+        }
+        match p(&[]) {
+            Err(UmountError::Usage(u)) => assert_eq!(u.0, "bad usage"),
+            other => panic!("{other:?}"),
+        }
+        match p(&["--bogus"]) {
+            Err(UmountError::Usage(u)) => assert_eq!(u.0, "unrecognized option '--bogus'"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_and_targets() {
+        match p(&["-lfvq", "/a", "/b"]) {
+            Ok(Action::Umount(r)) => {
+                assert!(r.lazy && r.force && r.verbose && r.quiet && !r.recursive);
+                assert_eq!(r.targets, ["/a", "/b"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p(&["-h", "--bogus"]).ok(), Some(Action::Help));
+        match p(&["-N", "123", "/a"]) {
+            Ok(Action::Umount(r)) => {
+                assert_eq!(r.namespace.as_deref(), Some("/proc/123/ns/mnt".as_ref()))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! `umount`: detach mounts — util-linux 2.42's `umount(8)` for one or more
+//! targets, `-R`, `-l`, `-f`, `-r`, `-q`, `-v`.
+//!
+//! [`cli`] parses argv; [`unmount`] does the work per target; this module
+//! prints util-linux's messages (`umount: /x: not mounted.`, `target is
+//! busy.`, `no mount point specified.`; `-v` reports on stderr) and adds
+//! up the per-target exit statuses the way util-linux does (`rc += ...`, so
+//! two failed targets exit 64), capped at 255.
+
+pub mod cli;
+pub mod unmount;
+
+use common::cli::UsageError;
+use nix::errno::Errno;
+use std::ffi::OsString;
+use std::io::Write;
+use unmount::Outcome;
+
+const PROG: &str = "umount";
+
+/// Exit status: bad usage, or `-R` on something not mounted.
+pub const EX_USAGE: i32 = 1;
+/// Exit status: system error.
+pub const EX_SYSERR: i32 = 2;
+/// Exit status: internal error.
+pub const EX_SOFTWARE: i32 = 4;
+/// Exit status: umount failed.
+pub const EX_FAIL: i32 = 32;
+
+/// Errors that stop umount before it touches any target.
+#[derive(Debug)]
+pub enum UmountError {
+    /// A command-line error, printed with the `Try ... --help` line.
+    Usage(UsageError),
+    /// `umount: MSG` (exit 1).
+    Plain(String),
+    /// An option this umount does not implement.
+    Unsupported(String),
+    /// `umount: MSG` with another exit status.
+    Status(String, i32),
+}
+
+impl UmountError {
+    /// The exit status.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            UmountError::Usage(_) | UmountError::Plain(_) | UmountError::Unsupported(_) => EX_USAGE,
+            UmountError::Status(_, code) => *code,
+        }
+    }
+
+    /// Prints the error and returns the exit status.
+    pub fn report(&self) -> i32 {
+        match self {
+            UmountError::Usage(u) => return u.report(PROG),
+            UmountError::Plain(m) | UmountError::Unsupported(m) | UmountError::Status(m, _) => {
+                common::error::warn(PROG, m)
+            }
+        }
+        self.exit_code()
+    }
+}
+
+const HELP: &str = "
+Usage:
+ umount [-hV]
+ umount [options] <source> | <directory>...
+
+Detach mounted filesystems from the mount tree.
+
+Options:
+ -c, --no-canonicalize   take paths as given instead of resolving them
+     --fake              do everything except the umount(2) call
+ -f, --force             force the unmount (unreachable network filesystems)
+ -i, --internal-only     accepted for compatibility (no helpers are run)
+ -l, --lazy              detach now, let the kernel clean up when unused
+ -n, --no-mtab           accepted for compatibility (nothing is written)
+ -N, --namespace <ns>    work in the mount namespace of a PID or ns file
+ -q, --quiet             do not report targets that are not mounted
+ -R, --recursive         unmount the target and every mount below it
+ -r, --read-only         remount read-only when the target is busy
+ -v, --verbose           report each unmounted target
+
+ -h, --help              print this help and exit
+ -V, --version           print the version and exit
+
+See umount(8).
+";
+
+/// Entry point: argv (argv\[0\] included) to exit status.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    common::error::reset_sigpipe();
+    let action = match cli::parse(args.into_iter().skip(1)) {
+        Ok(a) => a,
+        Err(e) => return e.report(),
+    };
+    let req = match action {
+        cli::Action::Help => {
+            let r = std::io::stdout().lock().write_all(&HELP.as_bytes()[1..]);
+            return common::error::finish_stdout(PROG, r, 0);
+        }
+        cli::Action::Version => {
+            let r = writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                common::error::version_line(PROG)
+            );
+            return common::error::finish_stdout(PROG, r, 0);
+        }
+        cli::Action::Umount(req) => req,
+    };
+    if let Some(ns) = &req.namespace {
+        if let Err(e) = enter_namespace(ns) {
+            return e.report();
+        }
+    }
+    let mut sys = unmount::Real;
+    let mut rc: i32 = 0;
+    for spec in &req.targets {
+        let code = if req.recursive {
+            // Every attempt is reported as it happens; the walk stops at the
+            // first failure, so the last status is the target's.
+            let mut last = 0;
+            unmount::umount_recursive(&mut sys, &req, spec, &mut |o| {
+                last = report(&req, o);
+            });
+            last
+        } else {
+            let outcome = unmount::umount_one(&mut sys, &req, spec);
+            report(&req, &outcome)
+        };
+        rc = rc.saturating_add(code);
+    }
+    rc.min(255)
+}
+
+fn enter_namespace(path: &OsString) -> Result<(), UmountError> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        UmountError::Status(
+            common::error::with_errno(
+                format!(
+                    "failed to set target namespace to {}",
+                    path.to_string_lossy()
+                ),
+                Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
+            ),
+            EX_SYSERR,
+        )
+    })?;
+    crate::sys::enter_mount_ns(&file)
+        .map_err(|_| UmountError::Status("failed to switch namespace".into(), EX_SYSERR))
+}
+
+/// util-linux's words for a failed umount(2).
+pub fn errno_message(errno: Errno) -> String {
+    match errno {
+        Errno::ENXIO => "invalid block device".into(),
+        Errno::EINVAL => "not mounted".into(),
+        Errno::EIO => "can't write superblock".into(),
+        Errno::EBUSY => "target is busy".into(),
+        Errno::ENOENT => "no mount point specified".into(),
+        Errno::EPERM => "must be superuser to unmount".into(),
+        Errno::EACCES => "block devices are not permitted on filesystem".into(),
+        e => common::error::with_errno("umount(2) system call failed", e),
+    }
+}
+
+/// Prints what one outcome calls for and returns its exit status.
+fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
+    match outcome {
+        Outcome::Nothing => 0,
+        Outcome::Done { target, source } => {
+            if req.verbose {
+                let t = target.to_string_lossy();
+                match source {
+                    Some(s) => common::error::warn(
+                        PROG,
+                        format!("{t} ({}) unmounted", s.to_string_lossy()),
+                    ),
+                    None => common::error::warn(PROG, format!("{t} unmounted")),
+                }
+            }
+            0
+        }
+        Outcome::Failed { spec, errno } => {
+            if !(req.quiet && *errno == Errno::EINVAL) {
+                common::error::warn(
+                    PROG,
+                    format!("{}: {}.", spec.to_string_lossy(), errno_message(*errno)),
+                );
+            }
+            if *errno == Errno::ENOMEM {
+                EX_SYSERR
+            } else {
+                EX_FAIL
+            }
+        }
+        Outcome::Lookup {
+            spec,
+            msg,
+            period,
+            code,
+            quiet_hides,
+        } => {
+            if !(req.quiet && *quiet_hides) {
+                let dot = if *period { "." } else { "" };
+                common::error::warn(PROG, format!("{}: {msg}{dot}", spec.to_string_lossy()));
+            }
+            *code
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn umount_errno_words() {
+        assert_eq!(errno_message(Errno::EINVAL), "not mounted");
+        assert_eq!(errno_message(Errno::EBUSY), "target is busy");
+        assert_eq!(errno_message(Errno::ENOENT), "no mount point specified");
+        assert_eq!(
+            errno_message(Errno::ENOTDIR),
+            "umount(2) system call failed: Not a directory"
+        );
+    }
+}

@@ -1,0 +1,503 @@
+//! Unmounting one target, or a target and everything below it.
+//!
+//! As libmount 2.42 does it: a target given as an absolute path to a
+//! directory (no `-l`, `-f`, `-c`, `-r`) is passed to umount2(2) as it is;
+//! otherwise the mount table is searched for the topmost mount at that
+//! mount point (canonical path), then for a mount whose source is that
+//! path (`umount /dev/sdb1`), and the mount point found is what is
+//! unmounted. `-R` reads the table once, finds the first mount at the
+//! target and unmounts depth first: what is mounted over a mount, then its
+//! children (last mounted first), then the mount itself, stopping at the
+//! first failure.
+
+use super::cli::Request;
+use crate::mountinfo::{MountEntry, MountTable};
+use crate::paths::canonicalize;
+use nix::errno::Errno;
+use std::ffi::{OsStr, OsString};
+
+/// What unmounting needs from the system; [`Real`] is the running system.
+pub trait System {
+    /// umount2(2).
+    fn umount2(&mut self, target: &OsStr, flags: libc::c_int) -> Result<(), Errno>;
+    /// mount(2) `MS_REMOUNT|MS_RDONLY` (for `-r`).
+    fn remount_ro(&mut self, source: &OsStr, target: &OsStr) -> Result<(), Errno>;
+    /// The current mount table.
+    fn table(&mut self) -> Option<MountTable>;
+    /// stat(2) says directory.
+    fn is_dir(&self, path: &OsStr) -> bool;
+    /// lstat(2) says symlink.
+    fn is_symlink(&self, path: &OsStr) -> bool;
+    /// access(2) F_OK.
+    fn exists(&self, path: &OsStr) -> bool;
+    /// libmount keeps userspace options for this mount point in its utab.
+    fn in_utab(&self, target: &OsStr) -> bool;
+}
+
+/// The running system.
+#[derive(Debug, Default)]
+pub struct Real;
+
+impl System for Real {
+    fn umount2(&mut self, target: &OsStr, flags: libc::c_int) -> Result<(), Errno> {
+        crate::sys::umount2(target, flags)
+    }
+
+    fn remount_ro(&mut self, source: &OsStr, target: &OsStr) -> Result<(), Errno> {
+        crate::sys::mount(
+            Some(source),
+            target,
+            None,
+            libc::MS_REMOUNT | libc::MS_RDONLY,
+            None,
+        )
+    }
+
+    fn table(&mut self) -> Option<MountTable> {
+        MountTable::current().ok()
+    }
+
+    fn is_dir(&self, path: &OsStr) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+    }
+
+    fn is_symlink(&self, path: &OsStr) -> bool {
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+    }
+
+    fn exists(&self, path: &OsStr) -> bool {
+        std::fs::symlink_metadata(path).is_ok() || std::fs::metadata(path).is_ok()
+    }
+
+    fn in_utab(&self, target: &OsStr) -> bool {
+        let path = std::env::var_os("LIBMOUNT_UTAB")
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "/run/mount/utab".into());
+        let Ok(data) = std::fs::read(path) else {
+            return false;
+        };
+        let canon = canonicalize(target);
+        crate::mount::list::parse_utab(&data)
+            .iter()
+            .any(|u| u.target.as_deref() == Some(canon.as_os_str()))
+    }
+}
+
+/// The outcome of one target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Unmounted (or remounted read-only with `-r`): the mount point and,
+    /// when it was looked up in the mount table, the source.
+    Done {
+        /// The mount point as unmounted.
+        target: OsString,
+        /// The source, when known.
+        source: Option<OsString>,
+    },
+    /// Nothing to do (`-R` found the mount already gone).
+    Nothing,
+    /// umount2(2) (or the read-only remount) failed.
+    Failed {
+        /// The name the message uses.
+        spec: OsString,
+        /// The errno.
+        errno: Errno,
+    },
+    /// The lookup failed before any system call: `spec: msg` with an exit
+    /// status (`-R` on something not mounted).
+    Lookup {
+        /// The target as given.
+        spec: OsString,
+        /// `not mounted` / `not found` / `umount failed: ...`.
+        msg: String,
+        /// Whether util-linux ends this message with a period.
+        period: bool,
+        /// Exit status.
+        code: i32,
+        /// Whether `-q` hides it.
+        quiet_hides: bool,
+    },
+}
+
+fn find_by_target<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Option<&'t MountEntry> {
+    table.find_target(spec).or_else(|| {
+        if !canon {
+            return None;
+        }
+        let c = canonicalize(spec);
+        table.find_target(&c)
+    })
+}
+
+fn find_by_source<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Option<&'t MountEntry> {
+    let c = if canon {
+        Some(canonicalize(spec))
+    } else {
+        None
+    };
+    table.entries.iter().rev().find(|e| {
+        e.source == spec
+            || c.as_deref().is_some_and(|c| {
+                e.source.as_encoded_bytes().starts_with(b"/") && canonicalize(&e.source) == c
+            })
+    })
+}
+
+/// Unmounts one target (util-linux `umount_one()`).
+pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcome {
+    let statfs = spec.as_encoded_bytes().starts_with(b"/")
+        && !req.force
+        && !req.lazy
+        && !req.no_canonicalize
+        && !req.rdonly
+        && sys.is_dir(spec)
+        && !sys.in_utab(spec);
+    let mut target = spec.to_os_string();
+    let mut source = None;
+    if !statfs && !spec.is_empty() {
+        if let Some(table) = sys.table() {
+            let canon = !req.no_canonicalize;
+            let found = match find_by_target(&table, spec, canon) {
+                Some(e) => Some(e),
+                None => match find_by_source(&table, spec, canon) {
+                    Some(e) => {
+                        // The source must be the topmost mount at its mount point.
+                        if table.find_target(&e.target).map(|t| t.id) != Some(e.id) {
+                            return Outcome::Lookup {
+                                spec: spec.to_os_string(),
+                                msg: "umount failed: Invalid argument".into(),
+                                period: true,
+                                code: super::EX_USAGE,
+                                quiet_hides: false,
+                            };
+                        }
+                        Some(e)
+                    }
+                    None => None,
+                },
+            };
+            if let Some(e) = found {
+                target = e.target.clone();
+                source = Some(e.source.clone());
+            }
+        }
+    }
+    let mut flags = 0;
+    if req.lazy {
+        flags |= libc::MNT_DETACH;
+    }
+    if req.force {
+        flags |= libc::MNT_FORCE;
+    }
+    if req.fake {
+        return Outcome::Done { target, source };
+    }
+    let mut result = sys.umount2(&target, flags);
+    if result == Err(Errno::EINVAL) && sys.is_symlink(&target) {
+        result = sys.umount2(&target, flags | libc::UMOUNT_NOFOLLOW);
+    }
+    match result {
+        Ok(()) => Outcome::Done { target, source },
+        Err(Errno::EBUSY) if req.rdonly && source.is_some() => {
+            let src = source.clone().unwrap_or_default();
+            match sys.remount_ro(&src, &target) {
+                Ok(()) => Outcome::Done { target, source },
+                Err(errno) => Outcome::Failed {
+                    spec: target,
+                    errno,
+                },
+            }
+        }
+        Err(errno) => Outcome::Failed {
+            spec: target,
+            errno,
+        },
+    }
+}
+
+/// `umount_one_if_mounted()`: nothing to do when the target is no longer
+/// in the mount table.
+fn umount_if_mounted<S: System>(sys: &mut S, req: &Request, target: &OsStr) -> Outcome {
+    let mounted = sys
+        .table()
+        .is_none_or(|t| find_by_target(&t, target, !req.no_canonicalize).is_some());
+    if mounted {
+        umount_one(sys, req, target)
+    } else {
+        Outcome::Nothing
+    }
+}
+
+fn recurse<S: System>(
+    sys: &mut S,
+    req: &Request,
+    table: &MountTable,
+    fs: &MountEntry,
+    report: &mut impl FnMut(&Outcome),
+) -> Outcome {
+    let over = table
+        .entries
+        .iter()
+        .find(|e| e.parent == fs.id && e.target == fs.target && e.id != fs.id);
+    if let Some(over) = over {
+        let r = recurse(sys, req, table, over, report);
+        if !is_ok(&r) {
+            return r;
+        }
+    }
+    let children: Vec<&MountEntry> = table
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| e.parent == fs.id && e.id != fs.id && Some(e.id) != over.map(|o| o.id))
+        .collect();
+    for child in children {
+        let r = recurse(sys, req, table, child, report);
+        if !is_ok(&r) {
+            return r;
+        }
+    }
+    let r = umount_if_mounted(sys, req, &fs.target);
+    report(&r);
+    r
+}
+
+fn is_ok(o: &Outcome) -> bool {
+    matches!(o, Outcome::Done { .. } | Outcome::Nothing)
+}
+
+/// `umount -R`: the target and every mount below it, deepest first;
+/// `report` is called for every unmount attempted (for messages), and the
+/// outcome of the first failure (or of the target) is returned.
+pub fn umount_recursive<S: System>(
+    sys: &mut S,
+    req: &Request,
+    spec: &OsStr,
+    report: &mut impl FnMut(&Outcome),
+) -> Outcome {
+    let Some(table) = sys.table() else {
+        let o = Outcome::Lookup {
+            spec: "/proc/self/mountinfo".into(),
+            msg: "failed to parse".into(),
+            period: false,
+            code: super::EX_SOFTWARE,
+            quiet_hides: false,
+        };
+        report(&o);
+        return o;
+    };
+    let canon = if req.no_canonicalize {
+        spec.to_os_string()
+    } else {
+        canonicalize(spec)
+    };
+    let first = table
+        .entries
+        .iter()
+        .find(|e| e.target == spec || e.target == canon);
+    match first {
+        Some(fs) => {
+            let fs = fs.clone();
+            recurse(sys, req, &table, &fs, report)
+        }
+        None => {
+            let o = Outcome::Lookup {
+                spec: spec.to_os_string(),
+                msg: if sys.exists(spec) {
+                    "not mounted".into()
+                } else {
+                    "not found".into()
+                },
+                period: false,
+                code: super::EX_USAGE,
+                quiet_hides: true,
+            };
+            report(&o);
+            o
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Fake {
+        table: String,
+        calls: Vec<String>,
+        busy: Vec<&'static str>,
+        dirs: Vec<&'static str>,
+    }
+
+    impl System for Fake {
+        fn umount2(&mut self, target: &OsStr, flags: libc::c_int) -> Result<(), Errno> {
+            let t = target.to_string_lossy().into_owned();
+            self.calls.push(format!("umount2 {t} {flags}"));
+            if self.busy.contains(&t.as_str()) {
+                return Err(Errno::EBUSY);
+            }
+            let before = self.table.lines().count();
+            // Remove the topmost entry at that mount point.
+            let mut lines: Vec<&str> = self.table.lines().collect();
+            if let Some(i) = lines.iter().rposition(|l| l.split(' ').nth(4) == Some(&t)) {
+                lines.remove(i);
+            }
+            if lines.len() == before {
+                return Err(Errno::EINVAL);
+            }
+            self.table = lines.join("\n");
+            Ok(())
+        }
+        fn remount_ro(&mut self, source: &OsStr, target: &OsStr) -> Result<(), Errno> {
+            self.calls.push(format!(
+                "remount_ro {} {}",
+                source.to_string_lossy(),
+                target.to_string_lossy()
+            ));
+            Ok(())
+        }
+        fn table(&mut self) -> Option<MountTable> {
+            Some(MountTable::parse(self.table.as_bytes()))
+        }
+        fn is_dir(&self, path: &OsStr) -> bool {
+            self.dirs.iter().any(|d| OsStr::new(d) == path)
+        }
+        fn is_symlink(&self, _: &OsStr) -> bool {
+            false
+        }
+        fn exists(&self, path: &OsStr) -> bool {
+            self.is_dir(path)
+        }
+        fn in_utab(&self, _: &OsStr) -> bool {
+            false
+        }
+    }
+
+    const TABLE: &str = "1 0 0:1 / / rw - ext4 /dev/root rw\n\
+                         10 1 0:10 / /m rw - tmpfs top rw\n\
+                         11 10 0:11 / /m/a rw - tmpfs a rw\n\
+                         12 11 0:12 / /m/a/deep rw - tmpfs deep rw\n\
+                         13 10 0:13 / /m/b rw - tmpfs b rw\n\
+                         14 10 0:14 / /m rw - tmpfs over rw";
+
+    fn req() -> Request {
+        Request::default()
+    }
+
+    #[test]
+    fn recursive_goes_over_mount_then_children_last_first_then_self() {
+        let mut f = Fake {
+            table: TABLE.into(),
+            dirs: vec!["/m", "/m/a", "/m/a/deep", "/m/b"],
+            ..Fake::default()
+        };
+        let mut seen = Vec::new();
+        let r = umount_recursive(&mut f, &req(), OsStr::new("/m"), &mut |o| {
+            seen.push(o.clone())
+        });
+        assert!(matches!(r, Outcome::Done { .. }), "{r:?}");
+        assert_eq!(
+            f.calls,
+            [
+                "umount2 /m 0",
+                "umount2 /m/b 0",
+                "umount2 /m/a/deep 0",
+                "umount2 /m/a 0",
+                "umount2 /m 0"
+            ]
+        );
+        assert_eq!(f.table, "1 0 0:1 / / rw - ext4 /dev/root rw");
+        assert_eq!(seen.len(), 5);
+    }
+
+    #[test]
+    fn recursive_stops_at_the_first_failure() {
+        let mut f = Fake {
+            table: TABLE.into(),
+            busy: vec!["/m/a/deep"],
+            dirs: vec!["/m", "/m/a", "/m/a/deep", "/m/b"],
+            ..Fake::default()
+        };
+        let r = umount_recursive(&mut f, &req(), OsStr::new("/m"), &mut |_| {});
+        assert_eq!(
+            r,
+            Outcome::Failed {
+                spec: "/m/a/deep".into(),
+                errno: Errno::EBUSY
+            }
+        );
+        assert_eq!(
+            f.calls.last().map(String::as_str),
+            Some("umount2 /m/a/deep 0")
+        );
+    }
+
+    #[test]
+    fn recursive_on_a_non_mount_point() {
+        let mut f = Fake {
+            table: TABLE.into(),
+            dirs: vec!["/x"],
+            ..Fake::default()
+        };
+        let r = umount_recursive(&mut f, &req(), OsStr::new("/x"), &mut |_| {});
+        assert!(matches!(r, Outcome::Lookup { ref msg, code: 1, .. } if msg == "not mounted"));
+        let r = umount_recursive(&mut f, &req(), OsStr::new("/nope"), &mut |_| {});
+        assert!(matches!(r, Outcome::Lookup { ref msg, .. } if msg == "not found"));
+        assert!(f.calls.is_empty());
+    }
+
+    #[test]
+    fn a_source_finds_its_mount_point_and_lazy_uses_the_table() {
+        let mut f = Fake {
+            table: TABLE.into(),
+            ..Fake::default()
+        };
+        let r = umount_one(&mut f, &req(), OsStr::new("b"));
+        assert_eq!(
+            r,
+            Outcome::Done {
+                target: "/m/b".into(),
+                source: Some("b".into())
+            }
+        );
+        let lazy = Request {
+            lazy: true,
+            ..Request::default()
+        };
+        let r = umount_one(&mut f, &lazy, OsStr::new("/m/a/deep"));
+        assert_eq!(
+            r,
+            Outcome::Done {
+                target: "/m/a/deep".into(),
+                source: Some("deep".into())
+            }
+        );
+        assert_eq!(
+            f.calls,
+            [
+                "umount2 /m/b 0",
+                format!("umount2 /m/a/deep {}", libc::MNT_DETACH).as_str()
+            ]
+        );
+    }
+
+    #[test]
+    fn busy_with_read_only_remounts() {
+        let mut f = Fake {
+            table: TABLE.into(),
+            busy: vec!["/m/b"],
+            ..Fake::default()
+        };
+        let r = umount_one(
+            &mut f,
+            &Request {
+                rdonly: true,
+                ..Request::default()
+            },
+            OsStr::new("/m/b"),
+        );
+        assert!(matches!(r, Outcome::Done { .. }));
+        assert_eq!(f.calls, ["umount2 /m/b 0", "remount_ro b /m/b"]);
+    }
+}

@@ -1,0 +1,111 @@
+//! `pivot_root`: move the root mount of the calling process's mount
+//! namespace, a drop-in for util-linux 2.42 `pivot_root(8)`.
+//!
+//! # Model
+//!
+//! ```text
+//! argv ──cli::parse──▶ Action ──pivot::pivot──▶ pivot_root(2)
+//! ```
+//!
+//! The tool is a thin front end to the system call: it makes NEW_ROOT the
+//! root mount and puts the old root mount at PUT_OLD. It changes neither the
+//! working directory nor the root directory of the process (the usual recipe
+//! is `cd NEW_ROOT; pivot_root . put_old; exec chroot . COMMAND`).
+//!
+//! util-linux insists on exactly two words after the program name, counted
+//! before option parsing, so `pivot_root -- a b` is a usage error; [`cli`]
+//! keeps that rule.
+#![deny(missing_docs)]
+
+pub mod cli;
+mod pivot;
+
+use common::cli::UsageError;
+use common::error::{warn, with_errno};
+use nix::errno::Errno;
+use std::ffi::OsString;
+
+/// What makes pivot_root fail.
+#[derive(Debug)]
+pub enum Error {
+    /// A getopt error (unknown option): reported with argv\[0\] as given,
+    /// then `Try 'pivot_root --help' ...`.
+    Getopt(UsageError),
+    /// `bad usage`: the message plus `Try 'pivot_root --help' ...`.
+    Usage(UsageError),
+    /// pivot_root(2) failed.
+    Pivot {
+        /// NEW_ROOT as given.
+        new_root: OsString,
+        /// PUT_OLD as given.
+        put_old: OsString,
+        /// The error.
+        errno: Errno,
+    },
+}
+
+impl Error {
+    /// The exit status for this error (always 1, as util-linux).
+    pub fn exit_code(&self) -> i32 {
+        1
+    }
+
+    /// Prints the error and returns [`Error::exit_code`].
+    pub fn report(&self, prog: &str) -> i32 {
+        match self {
+            Error::Usage(e) | Error::Getopt(e) => return e.report(prog),
+            Error::Pivot {
+                new_root,
+                put_old,
+                errno,
+            } => warn(
+                prog,
+                with_errno(
+                    format!(
+                        "failed to change root from `{}' to `{}'",
+                        new_root.to_string_lossy(),
+                        put_old.to_string_lossy()
+                    ),
+                    *errno,
+                ),
+            ),
+        }
+        self.exit_code()
+    }
+}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        Error::Getopt(e)
+    }
+}
+
+/// Runs pivot_root with `args` (argv, argv\[0\] included); returns the exit
+/// status.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    common::error::reset_sigpipe();
+    let mut args = args.into_iter();
+    let argv0 = args.next();
+    let prog = argv0
+        .as_ref()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "pivot_root".to_owned());
+    match cli::parse(args) {
+        Ok(cli::Action::Help) => cli::print_help(&prog),
+        Ok(cli::Action::Version) => cli::print_version(&prog),
+        Ok(cli::Action::Pivot { new_root, put_old }) => match pivot::pivot(&new_root, &put_old) {
+            Ok(()) => 0,
+            Err(e) => e.report(&prog),
+        },
+        // glibc's getopt names argv[0] as given; util-linux's own "bad
+        // usage" and the try-help line use the short name.
+        Err(Error::Getopt(e)) => {
+            let shown = argv0.map_or_else(|| prog.clone(), |a| a.to_string_lossy().into_owned());
+            warn(&shown, &e);
+            common::cli::try_help(&prog)
+        }
+        Err(e) => e.report(&prog),
+    }
+}

@@ -1,0 +1,5 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    ExitCode::from(u8::try_from(pivot_rs::main(std::env::args_os())).unwrap_or(255))
+}

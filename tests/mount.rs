@@ -1,0 +1,508 @@
+//! mount(8): binds, moves, propagation, options, listing and messages, each
+//! run inside a new private mount namespace (`common::sh`), plus
+//! differential runs against the installed util-linux mount.
+//!
+//! The installed util-linux is 2.38; nsbox follows 2.42. Where the two
+//! differ on purpose the test says so (the `--bind --move` wording, the
+//! unbindable message).
+
+mod common;
+
+use common::{ok, root, sh, stderr};
+
+/// Propagation of mount point `$1` as findmnt prints it.
+const PROP: &str = "prop() { /usr/bin/findmnt -nr -o PROPAGATION --mountpoint \"$1\"; }; ";
+
+/// VFS options of mount point `$1` (mountinfo field 6).
+const VFSOPTS: &str =
+    "vfsopts() { awk -v m=\"$1\" '$5 == m { o = $6 } END { print o }' /proc/self/mountinfo; }; ";
+
+/// Runs `setup` (with util-linux's mount) and then `cmd` twice in fresh
+/// namespaces: with `$MOUNT`/`$UMOUNT` set to util-linux's tools and to
+/// ours. Returns both transcripts (`stdout`, `---`, `stderr`, `rc=N`), with
+/// the scratch directory shown as `$T`.
+pub fn both(setup: &str, cmd: &str) -> (String, String) {
+    let run = |m: &str, u: &str| {
+        let script = format!(
+            "export LIBMOUNT_UTAB=$T/.utab; MOUNT={m}; UMOUNT={u}\n{setup}\nset +e\n\
+             ( {cmd} ) >$T/.out 2>$T/.err; echo rc=$? >>$T/.out\n\
+             sed \"s|$T|\\$T|g\" $T/.out; echo ---; sed \"s|$T|\\$T|g\" $T/.err"
+        );
+        ok(&sh(&script))
+    };
+    (
+        // Through $PATH, so that argv[0] (in getopt's messages) is the bare name.
+        run(
+            "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin mount'",
+            "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin umount'",
+        ),
+        run("mount", "umount"),
+    )
+}
+
+#[test]
+fn bind_makes_a_directory_visible_at_a_second_place() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a b; echo hi > a/f; mount --bind a b; cat b/f; \
+                  awk '$5 ~ /\\/b$/ {print $4}' /proc/self/mountinfo");
+    assert_eq!(ok(&out), "hi\n/a\n");
+}
+
+#[test]
+fn rbind_takes_submounts_along_and_bind_does_not() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "mkdir a b c; mkdir a/sub; /usr/bin/mount -t tmpfs subfs a/sub; touch a/sub/x; \
+                  mount --bind a b; mount --rbind a c; \
+                  ls b/sub; echo --; ls c/sub",
+    );
+    assert_eq!(ok(&out), "--\nx\n");
+}
+
+#[test]
+fn move_relocates_a_mount() {
+    if !root() {
+        return;
+    }
+    // Corpus tests/ts/mount/move: bind, rprivate, move; the old place is empty.
+    let out = sh(
+        "mkdir a b c; /usr/bin/mount --bind a a; mount --make-rprivate a; \
+                  mount --bind a b; mount --move b c; \
+                  /usr/bin/mountpoint -q b && echo b-mounted || echo b-free; \
+                  /usr/bin/mountpoint -q c && echo c-mounted",
+    );
+    assert_eq!(ok(&out), "b-free\nc-mounted\n");
+}
+
+#[test]
+fn move_under_a_shared_parent_fails_then_succeeds_once_private() {
+    if !root() {
+        return;
+    }
+    // BC-16.
+    let out = sh(
+        "mkdir a b; /usr/bin/mount -t tmpfs mv1 a; mount --make-shared $T; \
+                  set +e; mount --move a b; echo rc=$?; set -e; \
+                  mount --make-private $T; mount --move a b; echo rc=$?; \
+                  /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/b",
+    );
+    assert_eq!(ok(&out), "rc=32\nrc=0\nmv1\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "/b: bad option; moving a mount residing under a shared mount is unsupported.\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("       dmesg(1) may have more information after failed mount system call.\n")
+    );
+}
+
+#[test]
+fn a_mount_under_a_shared_mount_appears_in_its_peer_and_not_in_a_private_copy() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "mkdir a peer priv; /usr/bin/mount -t tmpfs base a; mount --make-shared a; \
+                  mount --bind a peer; mount --bind a priv; mount --make-private priv; \
+                  mkdir a/new; mount -t tmpfs newfs a/new; \
+                  /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/peer/new; \
+                  /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/priv/new || echo not-in-private",
+    );
+    assert_eq!(ok(&out), "newfs\nnot-in-private\n");
+}
+
+#[test]
+fn a_slave_receives_but_does_not_send() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{PROP}mkdir m s; /usr/bin/mount -t tmpfs base m; mount --make-shared m; \
+         mount --bind m s; mount --make-slave s; prop $T/s; \
+         mkdir m/down; mount -t tmpfs fromm m/down; \
+         /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/s/down; \
+         mkdir s/up; mount -t tmpfs froms s/up; \
+         /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/m/up || echo not-sent"
+    ));
+    assert_eq!(ok(&out), "private,slave\nfromm\nnot-sent\n");
+}
+
+#[test]
+fn binding_an_unbindable_mount_fails_with_a_clear_message() {
+    if !root() {
+        return;
+    }
+    // BC-14: util-linux prints the misleading "wrong fs type, bad option,
+    // bad superblock..." here; nsbox says what is wrong. Exit status 32 as
+    // util-linux; no dmesg hint, the kernel logs nothing about it.
+    let out = sh(&format!(
+        "{PROP}mkdir src dst; /usr/bin/mount -t tmpfs srctmp src; mkdir src/sub; \
+         /usr/bin/mount -t tmpfs subtmp src/sub; mkdir src/sub/d2; mount --make-unbindable src/sub; \
+         prop $T/src/sub; set +e; \
+         {{ mount --bind src/sub dst; echo rc=$?; mount --bind src/sub/d2 dst; echo rc=$?; }} 2>&1 \
+         | sed \"s|$T|T|g\""
+    ));
+    assert_eq!(
+        ok(&out),
+        "private,unbindable\n\
+         mount: T/dst: T/src/sub is unbindable; bind mounts of unbindable mounts are not allowed.\n\
+         rc=32\n\
+         mount: T/dst: T/src/sub/d2 is on the unbindable mount T/src/sub; bind mounts of unbindable mounts are not allowed.\n\
+         rc=32\n"
+    );
+}
+
+#[test]
+fn rbind_skips_an_unbindable_submount_and_make_shared_clears_unbindable() {
+    if !root() {
+        return;
+    }
+    // BC-14, second half.
+    let out = sh(&format!(
+        "{PROP}mkdir src dst2; /usr/bin/mount -t tmpfs srctmp src; mkdir src/sub src/sub2; \
+         /usr/bin/mount -t tmpfs subtmp src/sub; /usr/bin/mount -t tmpfs sub2tmp src/sub2; \
+         mount --make-unbindable src/sub; mount --rbind src dst2; \
+         /usr/bin/findmnt -nr -o TARGET -R $T/dst2 | sed \"s|$T|T|\"; \
+         mount --make-shared src/sub; prop $T/src/sub"
+    ));
+    assert_eq!(ok(&out), "T/dst2\nT/dst2/sub2\nshared\n");
+}
+
+#[test]
+fn shared_subtree_corpus_expectations() {
+    if !root() {
+        return;
+    }
+    // tests/expected/mount/shared-subtree-*: bind MP MP then make-shared,
+    // make-private, make-unbindable; --make-shared combined with --bind;
+    // --make-private --make-unbindable combined with a new mount;
+    // -o ro,private.
+    let out = sh(&format!(
+        "{PROP}{VFSOPTS}mkdir mp mp2 mp3 mp4; \
+         mount --bind mp mp; mount --make-shared mp; prop $T/mp; \
+         mount --make-private mp; prop $T/mp; \
+         mount --make-unbindable mp; prop $T/mp; \
+         mount --make-shared --bind mp2 mp2; prop $T/mp2; \
+         mount -t tmpfs --make-private --make-unbindable x mp3; prop $T/mp3; \
+         mount -t tmpfs -o ro,private y mp4; prop $T/mp4; vfsopts $T/mp4"
+    ));
+    assert_eq!(
+        ok(&out),
+        "shared\nprivate\nprivate,unbindable\nshared\nprivate,unbindable\nprivate\nro,relatime\n"
+    );
+}
+
+#[test]
+fn make_slave_of_a_private_mount_stays_private() {
+    if !root() {
+        return;
+    }
+    // tests/expected/mount/fallback-mount_setattr (without forcing ENOSYS).
+    let out = sh(&format!(
+        "{PROP}mkdir mp; /usr/bin/mount -t tmpfs x mp; mount --make-slave mp; prop $T/mp; \
+         mount --make-rshared mp; prop $T/mp; mount --make-rslave mp; prop $T/mp"
+    ));
+    assert_eq!(ok(&out), "private\nshared\nprivate\n");
+}
+
+#[test]
+fn recursive_propagation_reaches_every_submount() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{PROP}mkdir m; /usr/bin/mount -t tmpfs top m; mkdir m/a; /usr/bin/mount -t tmpfs a m/a; \
+         mount --make-rshared m; prop $T/m; prop $T/m/a; \
+         mount --make-private m; prop $T/m; prop $T/m/a; \
+         mount -o rprivate m; prop $T/m/a"
+    ));
+    assert_eq!(ok(&out), "shared\nshared\nprivate\nshared\nprivate\n");
+}
+
+#[test]
+fn bind_ro_is_read_only_and_leaves_the_source_writable() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{VFSOPTS}mkdir a b c; /usr/bin/mount -t tmpfs src a; \
+         mount -o bind,ro a b; vfsopts $T/b; touch a/ok; \
+         touch b/no 2>/dev/null || echo read-only; \
+         mount --bind -r a c; vfsopts $T/c; vfsopts $T/a"
+    ));
+    assert_eq!(
+        ok(&out),
+        "ro,relatime\nread-only\nro,relatime\nrw,relatime\n"
+    );
+}
+
+#[test]
+fn rbind_ro_makes_only_the_top_mount_read_only() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{VFSOPTS}mkdir a b; mkdir a/sub; /usr/bin/mount -t tmpfs sub a/sub; \
+         mount -o rbind,ro a b; vfsopts $T/b; vfsopts $T/b/sub"
+    ));
+    assert_eq!(ok(&out), "ro,relatime\nrw,relatime\n");
+}
+
+#[test]
+fn options_are_split_into_flags_data_and_userspace_options() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a; mount -t tmpfs -o ro,noexec,nosuid,size=1m,mode=700,x-foo,defaults,_netdev,nofail,noauto x a; \
+                  awk -v m=$T/a '$5 == m { print $6, $NF }' /proc/self/mountinfo; stat -c %a a");
+    assert_eq!(
+        ok(&out),
+        "ro,nosuid,noexec,relatime ro,size=1024k,mode=700\n700\n"
+    );
+}
+
+#[test]
+fn remount_keeps_the_other_options() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{VFSOPTS}mkdir a; mount -t tmpfs -o nosuid,size=1m x a; mount -o remount,ro a; vfsopts $T/a; \
+         mount -o remount,rw,noexec a; vfsopts $T/a; \
+         awk -v m=$T/a '$5 == m {{ print $NF }}' /proc/self/mountinfo; \
+         mount -w -o remount a; mount -r -o remount a; vfsopts $T/a"
+    ));
+    assert_eq!(
+        ok(&out),
+        "ro,nosuid,relatime\nrw,nosuid,noexec,relatime\nrw,size=1024k\nro,nosuid,noexec,relatime\n"
+    );
+}
+
+#[test]
+fn remount_bind_changes_only_the_bind_mount() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{VFSOPTS}mkdir a b; mount --bind a b; mount -o remount,bind,ro b; vfsopts $T/b; \
+         touch a/x; touch b/y 2>/dev/null || echo ro"
+    ));
+    assert_eq!(ok(&out), "ro,relatime\nro\n");
+}
+
+#[test]
+fn verbose_reports_each_operation_on_stdout() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a b c d; { mount -v --bind a b; mount -v --move b c; mount -v --make-private c; \
+                  mount -v -t tmpfs x d; mount -v -t tmpfs --make-shared y d; mount -v -o remount,ro d; \
+                  mount -v -o remount,bind,rw d; } | sed \"s|$T|T|g\"");
+    assert_eq!(
+        ok(&out),
+        "mount: T/a bound on T/b.\n\
+         mount: T/b moved to T/c.\n\
+         mount: T/c propagation flags changed.\n\
+         mount: x mounted on T/d.\n\
+         mount: y mounted on T/d.\n\
+         mount: T/d propagation flags changed.\n\
+         mount: y mounted on T/d.\n\
+         mount: y bound on T/d.\n"
+    );
+}
+
+#[test]
+fn fake_mounts_nothing_but_reports() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a b; mount -f -v --bind a b | sed \"s|$T|T|g\"; \
+                  /usr/bin/mountpoint -q b || echo not-mounted");
+    assert_eq!(ok(&out), "mount: T/a bound on T/b.\nnot-mounted\n");
+}
+
+#[test]
+fn onlyonce_refuses_a_mounted_target() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a; mount -t tmpfs x a; set +e; mount --onlyonce -t tmpfs y a; echo rc=$?");
+    assert_eq!(ok(&out), "rc=32\n");
+    assert!(
+        stderr(&out).ends_with("/a: filesystem already mounted.\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn mkdir_creates_the_mount_point() {
+    if !root() {
+        return;
+    }
+    let out = sh("mount -t tmpfs --mkdir=0711 x new/dir; stat -c %a new/dir/..; /usr/bin/mountpoint -q new/dir && echo mounted");
+    assert_eq!(ok(&out), "711\nmounted\n");
+}
+
+#[test]
+fn fstab_entry_completes_a_lone_source_or_target() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a b c; printf '# comment\\n\\nx\\\\040y %s/b tmpfs size=1m,noauto 0 0\\n%s/a %s/c none bind\\n' $T $T $T > fst; \
+                  mount -T fst $T/b; mount -T fst -v c | sed \"s|$T|T|g\"; \
+                  /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/b; \
+                  set +e; mount -T fst /nowhere; echo rc=$?");
+    assert_eq!(ok(&out), "mount: T/a bound on T/c.\nx\\x20y\nrc=1\n");
+    assert_eq!(stderr(&out), "mount: /nowhere: can't find in /etc/fstab.\n");
+}
+
+#[test]
+fn bind_move_and_rbind_cannot_be_combined_2_42_wording() {
+    if !root() {
+        return;
+    }
+    // util-linux 2.38 said "mutually exclusive arguments: --bind --move
+    // --rbind"; 2.42 names the two options given.
+    let out =
+        sh("mkdir a b; set +e; mount --bind --move a b; echo rc=$?; mount -M -R a b; echo rc=$?");
+    assert_eq!(ok(&out), "rc=1\nrc=1\n");
+    assert_eq!(
+        stderr(&out),
+        "mount: options --bind and --move cannot be combined\n\
+         mount: options --move and --rbind cannot be combined\n"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let out = common::tool("mount")
+        .arg("--help")
+        .output()
+        .expect("run mount");
+    let text = ok(&out);
+    assert!(text.starts_with("Usage:\n mount [-lhV]\n"), "{text}");
+    assert!(text.contains("--make-runbindable"));
+    let out = common::tool("mount").arg("-V").output().expect("run mount");
+    assert!(ok(&out).starts_with("mount from nsbox "));
+}
+
+fn assert_same(setup: &str, cmd: &str) -> String {
+    let (theirs, ours) = both(setup, cmd);
+    assert_eq!(ours, theirs, "util-linux vs nsbox for: {cmd}");
+    ours
+}
+
+#[test]
+fn differential_listing() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b c \"$(printf 'x\\001y')\"; /usr/bin/mount -t tmpfs -o size=1m,mode=700,noexec first a; \
+         /usr/bin/mount --bind a b; /usr/bin/mount -t tmpfs \"$(printf 'tab\\there')\" \"$(printf 'x\\001y')\"",
+        "$MOUNT; $MOUNT -t tmpfs; $MOUNT -t notmpfs; $MOUNT -t proc,sysfs; $MOUNT -l -t tmpfs",
+    );
+    assert!(
+        out.contains("first on $T/a type tmpfs (rw,noexec,relatime,size=1024k,mode=700)\n"),
+        "{out}"
+    );
+    assert!(out.contains(" on $T/x?y type tmpfs "), "{out}");
+}
+
+#[test]
+fn differential_bind_move_and_verbose() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b c d; ln -s a la; touch f g",
+        "$MOUNT -v --bind la c; $MOUNT -v --move c d; $MOUNT -v --make-private d; \
+         $MOUNT -v -o bind,ro a b; $MOUNT -v -o rbind,ro,shared a c; $MOUNT -v -o move c b; \
+         $MOUNT -v --bind f g; $MOUNT -v -o remount,bind,ro g; $MOUNT -f -v --bind a c; \
+         grep $T /proc/self/mountinfo | cut -d' ' -f4-",
+    );
+    assert!(out.contains("mount: $T/a bound on $T/c.\n"), "{out}");
+}
+
+#[test]
+fn differential_errors() {
+    if !root() {
+        return;
+    }
+    for cmd in [
+        "$MOUNT /nonexist $T/a",
+        "$MOUNT -t tmpfs x $T/nonexist",
+        "$MOUNT --bind /nonexist a",
+        "$MOUNT --bind nonexist a",
+        "$MOUNT --bind a nonexist",
+        "$MOUNT --bind a f",
+        "$MOUNT -t tmpfs x f",
+        "$MOUNT -t bogusfs x a",
+        "$MOUNT -t nosuchfs x a",
+        "$MOUNT -t tmpfs -o size=abc x a",
+        "$MOUNT -t tmpfs -o foo=bar x a",
+        "$MOUNT --make-private nonexist",
+        "$MOUNT --make-private /tmp",
+        "$MOUNT -o remount,ro a",
+        "$MOUNT -M a b",
+    ] {
+        let out = assert_same("mkdir a b; touch f", cmd);
+        assert!(
+            out.ends_with("dmesg(1) may have more information after failed mount system call.\n"),
+            "{out}"
+        );
+        assert!(out.contains("rc=32\n"), "{out}");
+    }
+}
+
+#[test]
+fn differential_usage_and_fstab_errors() {
+    if !root() {
+        return;
+    }
+    for cmd in [
+        "$MOUNT -o bind a",
+        "$MOUNT /zz",
+        "$MOUNT --target /zz",
+        "$MOUNT --source /zz",
+        "$MOUNT -t tmpfs x",
+        "$MOUNT --bind",
+        "$MOUNT -r",
+        "$MOUNT -o ro",
+        "$MOUNT --make-private",
+        "$MOUNT a b c",
+        "$MOUNT --source a --target b c",
+        "$MOUNT -t tmpfs --bind a b",
+        "$MOUNT --source a --bind b",
+        "$MOUNT -T nonexist /x",
+        "$MOUNT --bogus",
+    ] {
+        let out = assert_same("mkdir a b", cmd);
+        assert!(out.contains("rc=1\n"), "{out}");
+    }
+}
+
+#[test]
+fn differential_remount_and_propagation() {
+    if !root() {
+        return;
+    }
+    assert_same(
+        "mkdir a b",
+        "$MOUNT -v -t tmpfs -o ro,nosuid x b; $MOUNT -v -t tmpfs --make-shared y b; \
+         $MOUNT -v -o remount,rw b; $MOUNT --make-rshared $T; $MOUNT -v --make-shared --make-private --make-runbindable $T/b; \
+         grep $T /proc/self/mountinfo | cut -d' ' -f4-",
+    );
+    assert_same(
+        "mkdir a b; /usr/bin/mount -t tmpfs mv1 a",
+        "$MOUNT --make-shared $T; $MOUNT --move a b; $MOUNT --make-private $T; $MOUNT --move a b; $MOUNT -t tmpfs",
+    );
+}

@@ -1,0 +1,289 @@
+//! umount(8): one or more targets, `-R`, `-l`, `-f`, `-r`, `-q`, `-v`,
+//! messages and the summed exit status, each inside a new private mount
+//! namespace, plus differential runs against the installed util-linux
+//! umount (2.38; where 2.42 behaves differently the test says so).
+
+mod common;
+
+use common::{ok, root, sh, stderr};
+
+/// Runs `setup` then `cmd` with util-linux's tools and with ours (see
+/// tests/mount.rs); returns both transcripts.
+fn both(setup: &str, cmd: &str) -> (String, String) {
+    let run = |m: &str, u: &str| {
+        let script = format!(
+            "export LIBMOUNT_UTAB=$T/.utab; MOUNT={m}; UMOUNT={u}\n{setup}\nset +e\n\
+             ( {cmd} ) >$T/.out 2>$T/.err; echo rc=$? >>$T/.out\n\
+             sed \"s|$T|\\$T|g\" $T/.out; echo ---; sed \"s|$T|\\$T|g\" $T/.err"
+        );
+        ok(&sh(&script))
+    };
+    (
+        // Through $PATH, so that argv[0] (in getopt's messages) is the bare name.
+        run(
+            "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin mount'",
+            "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin umount'",
+        ),
+        run("mount", "umount"),
+    )
+}
+
+fn assert_same(setup: &str, cmd: &str) -> String {
+    let (theirs, ours) = both(setup, cmd);
+    assert_eq!(ours, theirs, "util-linux vs nsbox for: {cmd}");
+    ours
+}
+
+/// Mount points under the scratch directory, `$T` shown as `T`.
+const LIST: &str =
+    "awk -v t=$T 'index($5, t) == 1 { sub(t, \"T\", $5); print $5 }' /proc/self/mountinfo";
+
+#[test]
+fn umount_detaches_a_mount() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; umount a; {LIST}; \
+         /usr/bin/mount -t tmpfs y a; umount $T/a; {LIST}"
+    ));
+    assert_eq!(ok(&out), "T\nT\n");
+}
+
+#[test]
+fn umount_of_a_stack_removes_the_top_mount_first() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; /usr/bin/mount -t tmpfs y a; umount a; \
+                  /usr/bin/findmnt -nr -o SOURCE --mountpoint $T/a",
+    );
+    assert_eq!(ok(&out), "x\n");
+}
+
+#[test]
+fn umount_by_source_finds_the_mount_point() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir a; /usr/bin/mount -t tmpfs uniquesrc a; umount -v uniquesrc 2>&1 | sed \"s|$T|T|\"; {LIST}"
+    ));
+    assert_eq!(ok(&out), "umount: T/a (uniquesrc) unmounted\nT\n");
+}
+
+#[test]
+fn umount_sums_exit_codes_of_targets() {
+    if !root() {
+        return;
+    }
+    // Two failures are 32 + 32 = 64 (util-linux adds the per-target codes).
+    let out =
+        sh("mkdir a b; /usr/bin/mount -t tmpfs x b; set +e; umount a /nonexistent b; echo rc=$?");
+    assert_eq!(ok(&out), "rc=64\n");
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "umount: a: not mounted.\numount: /nonexistent: no mount point specified.\n"
+    );
+}
+
+#[test]
+fn busy_target_is_reported_and_lazy_detaches_it() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; cd a; set +e; umount $T/a; echo rc=$?; \
+         umount -l $T/a; echo rc=$?; cd $T; {LIST}"
+    ));
+    assert_eq!(ok(&out), "rc=32\nrc=0\nT\n");
+    assert!(
+        stderr(&out).ends_with("/a: target is busy.\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn read_only_remounts_a_busy_target() {
+    if !root() {
+        return;
+    }
+    // 2.42 behaviour (2.38 looked the target up without its source and
+    // could not remount).
+    let out = sh(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; cd a; umount -r $T/a; echo rc=$?; \
+                  awk -v m=$T/a '$5 == m { print $6 }' /proc/self/mountinfo",
+    );
+    assert_eq!(ok(&out), "rc=0\nro,relatime\n");
+}
+
+#[test]
+fn recursive_unmounts_children_first_and_deepest_first() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir m; /usr/bin/mount -t tmpfs top m; mkdir m/a m/b; /usr/bin/mount -t tmpfs a m/a; \
+         mkdir m/a/deep; /usr/bin/mount -t tmpfs deep m/a/deep; /usr/bin/mount -t tmpfs b m/b; \
+         /usr/bin/mount -t tmpfs over m; \
+         umount -R -v m 2>&1 | sed \"s|$T|T|\"; {LIST}"
+    ));
+    assert_eq!(
+        ok(&out),
+        "umount: T/m unmounted\n\
+         umount: T/m/b unmounted\n\
+         umount: T/m/a/deep unmounted\n\
+         umount: T/m/a unmounted\n\
+         umount: T/m unmounted\n\
+         T\n"
+    );
+}
+
+#[test]
+fn recursive_stops_at_the_first_failure() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir m; /usr/bin/mount -t tmpfs top m; mkdir m/a m/b; /usr/bin/mount -t tmpfs a m/a; \
+         /usr/bin/mount -t tmpfs b m/b; cd m/a; set +e; umount -R $T/m 2>&1 | sed \"s|$T|T|\"; \
+         cd $T; umount -R $T/m; echo rc=$?; {LIST}"
+    ));
+    // m/b (mounted last) goes first, m/a is busy: stop there; the second
+    // run finishes the job.
+    assert_eq!(ok(&out), "umount: T/m/a: target is busy.\nrc=0\nT\n");
+}
+
+#[test]
+fn recursive_on_something_not_mounted_is_a_usage_error() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "mkdir a; set +e; umount -R a; echo rc=$?; umount -R /nonexistent; echo rc=$?; \
+                  umount -qR a; echo rc=$?",
+    );
+    assert_eq!(ok(&out), "rc=1\nrc=1\nrc=1\n");
+    assert_eq!(
+        stderr(&out),
+        "umount: a: not mounted\numount: /nonexistent: not found\n"
+    );
+}
+
+#[test]
+fn quiet_hides_not_mounted_but_keeps_the_status() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a; set +e; umount -q a; echo rc=$?; umount -q /nonexistent; echo rc=$?");
+    assert_eq!(ok(&out), "rc=32\nrc=32\n");
+    assert_eq!(
+        stderr(&out),
+        "umount: /nonexistent: no mount point specified.\n"
+    );
+}
+
+#[test]
+fn verbose_reports_on_stderr_with_the_source_when_it_was_looked_up() {
+    if !root() {
+        return;
+    }
+    // 2.42: an absolute directory is unmounted without reading the mount
+    // table, so no source is known; -l (and a relative path) read it.
+    let out = sh(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; /usr/bin/mount -t tmpfs y a; \
+                  umount -v $T/a 2>&1 >/dev/null | sed \"s|$T|T|\"; \
+                  umount -lv $T/a 2>&1 >/dev/null | sed \"s|$T|T|\"",
+    );
+    assert_eq!(
+        ok(&out),
+        "umount: T/a unmounted\numount: T/a (x) unmounted\n"
+    );
+}
+
+#[test]
+fn force_unmounts() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; umount -f a; {LIST}"
+    ));
+    assert_eq!(ok(&out), "T\n");
+}
+
+#[test]
+fn fake_unmounts_nothing() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "mkdir a; /usr/bin/mount -t tmpfs x a; umount --fake a; {LIST}"
+    ));
+    assert_eq!(ok(&out), "T\nT/a\n");
+}
+
+#[test]
+fn usage_errors() {
+    let out = common::tool("umount").output().expect("run umount");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "umount: bad usage\nTry 'umount --help' for more information.\n"
+    );
+    let out = common::tool("umount")
+        .args(["-R", "-r", "/x"])
+        .output()
+        .expect("run umount");
+    assert_eq!(out.status.code(), Some(1));
+    // 2.42 wording (2.38: "mutually exclusive arguments: --recursive --read-only").
+    assert_eq!(
+        stderr(&out),
+        "umount: options --recursive and --read-only cannot be combined\n"
+    );
+    let out = common::tool("umount")
+        .arg("--help")
+        .output()
+        .expect("run umount");
+    assert!(ok(&out).starts_with("Usage:\n umount [-hV]\n"));
+    let out = common::tool("umount")
+        .arg("-V")
+        .output()
+        .expect("run umount");
+    assert!(ok(&out).starts_with("umount from nsbox "));
+}
+
+#[test]
+fn differential_messages_and_statuses() {
+    if !root() {
+        return;
+    }
+    for cmd in [
+        "$UMOUNT",
+        "$UMOUNT a",
+        "$UMOUNT /nonexist",
+        "$UMOUNT a /nonexist",
+        "$UMOUNT -q a",
+        "$UMOUNT -R a; $UMOUNT -R /nonexist; $UMOUNT -qR a",
+        "$UMOUNT --bogus",
+        "cd b; $UMOUNT $T/b",
+    ] {
+        let out = assert_same("mkdir a b; /usr/bin/mount -t tmpfs x b", cmd);
+        assert!(!out.starts_with("rc=0\n"), "{cmd} should fail: {out}");
+    }
+}
+
+#[test]
+fn differential_successes() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b c; /usr/bin/mount -t tmpfs x b; /usr/bin/mount -t tmpfs y b; /usr/bin/mount --bind a c",
+        "$UMOUNT -v b b; $UMOUNT -lv c; $UMOUNT -fv b; $UMOUNT -v y; grep $T /proc/self/mountinfo | cut -d' ' -f5",
+    );
+    assert!(out.contains("umount: $T/b (y) unmounted\n"), "{out}");
+}

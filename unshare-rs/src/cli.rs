@@ -1,0 +1,751 @@
+//! argv → [`Action`]: the option table, the help text, and every check of a
+//! value or a combination, so that a bad command line fails before any
+//! namespace exists.
+//!
+//! Values are checked in command-line order, as util-linux does inside its
+//! getopt loop, so the first bad option is the one reported
+//! (`--propagation bogus --bogus` complains about the mode); a getopt error
+//! (unknown option, missing argument) comes after the options before it.
+#![forbid(unsafe_code)]
+
+use crate::{ids, signame, Error};
+use common::cli::{parse_partial, HasArg, OptSpec, Order};
+use common::ns::{NsKind, KINDS};
+use nix::errno::Errno;
+use nix::mount::MsFlags;
+use nix::sched::CloneFlags;
+use std::ffi::OsString;
+use std::io::Write;
+
+/// Identifies an option of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Opt {
+    Help,
+    Version,
+    /// One of the namespace options, by its index in [`KINDS`].
+    Ns(usize),
+    Fork,
+    KillChild,
+    ForwardSignals,
+    MountProc,
+    MapUser,
+    MapGroup,
+    MapRootUser,
+    MapCurrentUser,
+    Propagation,
+    Setgroups,
+    KeepCaps,
+    Setuid,
+    Setgid,
+    Root,
+    Wd,
+    Monotonic,
+    Boottime,
+}
+
+/// Index in [`KINDS`] of the namespace kind with option letter `letter`.
+const fn kind(letter: char) -> usize {
+    let mut i = 0;
+    while KINDS[i].letter != letter {
+        i += 1; // out of bounds (a compile error) for an unknown letter
+    }
+    i
+}
+
+/// `--mount[=FILE]` and friends: only the long form takes the optional
+/// FILE (util-linux's short options are `mu...` without `::`, so `-mu` is
+/// `-m -u`).
+const fn ns_long(letter: char) -> OptSpec<Opt> {
+    let i = kind(letter);
+    OptSpec::new(None, KINDS[i].long, HasArg::Optional, Opt::Ns(i))
+}
+
+/// `-m` and friends (no argument).
+const fn ns_short(letter: char) -> OptSpec<Opt> {
+    OptSpec::new(Some(letter), "", HasArg::No, Opt::Ns(kind(letter)))
+}
+
+/// The option table, in util-linux's `longopts[]` order (which is the order
+/// getopt lists the candidates of an ambiguous prefix in).
+const OPTIONS: &[OptSpec<Opt>] = &[
+    OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
+    OptSpec::new(Some('V'), "version", HasArg::No, Opt::Version),
+    ns_long('m'),
+    ns_long('u'),
+    ns_long('i'),
+    ns_long('n'),
+    ns_long('p'),
+    ns_long('U'),
+    ns_long('C'),
+    ns_long('T'),
+    OptSpec::new(Some('f'), "fork", HasArg::No, Opt::Fork),
+    OptSpec::new(None, "kill-child", HasArg::Optional, Opt::KillChild),
+    OptSpec::new(None, "forward-signals", HasArg::No, Opt::ForwardSignals),
+    OptSpec::new(None, "mount-proc", HasArg::Optional, Opt::MountProc),
+    OptSpec::new(None, "map-user", HasArg::Required, Opt::MapUser),
+    OptSpec::new(None, "map-group", HasArg::Required, Opt::MapGroup),
+    OptSpec::new(Some('r'), "map-root-user", HasArg::No, Opt::MapRootUser),
+    OptSpec::new(
+        Some('c'),
+        "map-current-user",
+        HasArg::No,
+        Opt::MapCurrentUser,
+    ),
+    OptSpec::new(None, "propagation", HasArg::Required, Opt::Propagation),
+    OptSpec::new(None, "setgroups", HasArg::Required, Opt::Setgroups),
+    OptSpec::new(None, "keep-caps", HasArg::No, Opt::KeepCaps),
+    OptSpec::new(Some('S'), "setuid", HasArg::Required, Opt::Setuid),
+    OptSpec::new(Some('G'), "setgid", HasArg::Required, Opt::Setgid),
+    OptSpec::new(Some('R'), "root", HasArg::Required, Opt::Root),
+    OptSpec::new(Some('w'), "wd", HasArg::Required, Opt::Wd),
+    OptSpec::new(None, "monotonic", HasArg::Required, Opt::Monotonic),
+    OptSpec::new(None, "boottime", HasArg::Required, Opt::Boottime),
+    ns_short('m'),
+    ns_short('u'),
+    ns_short('i'),
+    ns_short('n'),
+    ns_short('p'),
+    ns_short('U'),
+    ns_short('C'),
+    ns_short('T'),
+];
+
+/// The help text's option lines (the table above is what parses; this is
+/// what `--help` says about it).
+const HELP: &str = "\
+Start PROGRAM (default: your shell) in new namespaces of the chosen kinds.
+
+Namespaces (a long option with =FILE also keeps the namespace alive by
+bind-mounting it on FILE, which must exist):
+ -m, --mount[=FILE]        mount points
+ -u, --uts[=FILE]          host and domain name
+ -i, --ipc[=FILE]          System V IPC and POSIX message queues
+ -n, --net[=FILE]          network stack
+ -p, --pid[=FILE]          process ids (FILE needs --fork)
+ -U, --user[=FILE]         user and group ids
+ -C, --cgroup[=FILE]       cgroup root
+ -T, --time[=FILE]         boot and monotonic clocks
+
+Mounts:
+ --mount-proc[=DIR]        mount a fresh proc on DIR (default /proc); implies -m
+ --propagation slave|shared|private|unchanged
+                           propagation of / in the new mount namespace
+                           (default: private)
+ -R, --root DIR            chroot to DIR before starting PROGRAM
+ -w, --wd DIR              start PROGRAM in directory DIR
+
+Users and groups:
+ --map-user UID|NAME       map your user to UID inside (implies -U)
+ --map-group GID|NAME      map your group to GID inside (implies -U and
+                           setgroups deny)
+ -r, --map-root-user       same as --map-user=0 --map-group=0
+ -c, --map-current-user    map your user and group to themselves
+ --setgroups allow|deny    allow or deny setgroups(2) in the user namespace
+ --keep-caps               keep the namespace's capabilities across exec
+ -S, --setuid UID          switch to UID before starting PROGRAM
+ -G, --setgid GID          switch to GID (and drop extra groups) first
+
+Processes:
+ -f, --fork                run PROGRAM as a child and wait for it
+ --kill-child[=SIGNAL]     send SIGNAL (default KILL) to the child when unshare
+                           dies; implies --fork
+ --forward-signals         pass SIGTERM and SIGINT on to the child; implies --fork
+
+Clocks (need -T):
+ --monotonic SECONDS       offset of CLOCK_MONOTONIC
+ --boottime SECONDS        offset of CLOCK_BOOTTIME
+
+ -h, --help                show this help and exit
+ -V, --version             show the version and exit
+";
+
+/// Propagation of `/` in the new mount namespace (`--propagation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    /// `MS_REC|MS_SLAVE`.
+    Slave,
+    /// `MS_REC|MS_SHARED`.
+    Shared,
+    /// `MS_REC|MS_PRIVATE` (the default).
+    Private,
+    /// No change.
+    Unchanged,
+}
+
+impl Propagation {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "slave" => Propagation::Slave,
+            "shared" => Propagation::Shared,
+            "private" => Propagation::Private,
+            "unchanged" => Propagation::Unchanged,
+            _ => return None,
+        })
+    }
+
+    /// The mount(2) flags that apply this mode to `/`, `None` for unchanged.
+    pub fn flags(self) -> Option<MsFlags> {
+        match self {
+            Propagation::Slave => Some(MsFlags::MS_REC | MsFlags::MS_SLAVE),
+            Propagation::Shared => Some(MsFlags::MS_REC | MsFlags::MS_SHARED),
+            Propagation::Private => Some(MsFlags::MS_REC | MsFlags::MS_PRIVATE),
+            Propagation::Unchanged => None,
+        }
+    }
+}
+
+/// `--setgroups` (what is written to `/proc/self/setgroups`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setgroups {
+    /// `allow`.
+    Allow,
+    /// `deny`.
+    Deny,
+}
+
+impl Setgroups {
+    /// The word written to `/proc/self/setgroups`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Setgroups::Allow => "allow",
+            Setgroups::Deny => "deny",
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `-h`, `--help`.
+    Help,
+    /// `-V`, `--version`.
+    Version,
+    /// Unshare and run.
+    Run(Box<Options>),
+}
+
+/// A validated command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The namespaces to unshare.
+    pub flags: CloneFlags,
+    /// `--NS=FILE` targets, indexed like [`KINDS`].
+    pub persist: [Option<OsString>; 8],
+    /// `-f` (also implied by `--kill-child` and `--forward-signals`).
+    pub fork: bool,
+    /// `--forward-signals`.
+    pub forward_signals: bool,
+    /// `--kill-child`: the signal number.
+    pub kill_child: Option<i32>,
+    /// `--mount-proc`: where.
+    pub mount_proc: Option<OsString>,
+    /// `--propagation`.
+    pub propagation: Propagation,
+    /// The uid the caller's euid becomes inside (`--map-user`, `-r`, `-c`).
+    pub map_user: Option<u32>,
+    /// The gid the caller's egid becomes inside (`--map-group`, `-r`, `-c`).
+    pub map_group: Option<u32>,
+    /// `--setgroups`.
+    pub setgroups: Option<Setgroups>,
+    /// `--keep-caps`.
+    pub keep_caps: bool,
+    /// `-S`.
+    pub setuid: Option<u32>,
+    /// `-G`.
+    pub setgid: Option<u32>,
+    /// `-R`.
+    pub root: Option<OsString>,
+    /// `-w`.
+    pub wd: Option<OsString>,
+    /// `--monotonic` offset in seconds.
+    pub monotonic: Option<i64>,
+    /// `--boottime` offset in seconds.
+    pub boottime: Option<i64>,
+    /// The program and its arguments; empty means the user's shell.
+    pub program: Vec<OsString>,
+}
+
+impl Options {
+    /// The requested `--NS=FILE` targets with their kinds, in [`KINDS`]
+    /// order (the order util-linux binds them in).
+    pub fn persistent(&self) -> impl Iterator<Item = (&'static NsKind, &OsString)> {
+        KINDS
+            .iter()
+            .zip(self.persist.iter())
+            .filter_map(|(kind, file)| file.as_ref().map(|f| (kind, f)))
+    }
+}
+
+/// What parsing needs from the system: the caller's effective ids (for
+/// `-c`) and name lookups (for `--map-user`/`--map-group`).
+pub struct Context {
+    /// Effective uid of the caller.
+    pub euid: u32,
+    /// Effective gid of the caller.
+    pub egid: u32,
+    /// Looks up a user name.
+    pub user_by_name: fn(&str) -> Option<u32>,
+    /// Looks up a group name.
+    pub group_by_name: fn(&str) -> Option<u32>,
+}
+
+impl Context {
+    /// The running process and `/etc/passwd`, `/etc/group`.
+    pub fn from_system() -> Self {
+        Context {
+            euid: nix::unistd::geteuid().as_raw(),
+            egid: nix::unistd::getegid().as_raw(),
+            user_by_name: |n| ids::system_lookup(false, n),
+            group_by_name: |n| ids::system_lookup(true, n),
+        }
+    }
+}
+
+fn text(value: &Option<OsString>) -> String {
+    value
+        .as_ref()
+        .map(|v| v.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `MESSAGE: 'VALUE'`, with strerror when out of range (util-linux
+/// `str2num_or_err`).
+fn number_error(what: &str, value: &str, errno: Errno) -> Error {
+    let message = format!("{what}: '{value}'");
+    if errno == Errno::ERANGE {
+        Error::sys(message, errno)
+    } else {
+        Error::Msg(message)
+    }
+}
+
+/// Parses argv (without argv\[0\]).
+pub fn parse(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> Result<Action, Error> {
+    let (parsed, getopt_error) = parse_partial(args, OPTIONS, Order::StopAtOperand);
+    let mut o = Options {
+        flags: CloneFlags::empty(),
+        persist: Default::default(),
+        fork: false,
+        forward_signals: false,
+        kill_child: None,
+        mount_proc: None,
+        propagation: Propagation::Private,
+        map_user: None,
+        map_group: None,
+        setgroups: None,
+        keep_caps: false,
+        setuid: None,
+        setgid: None,
+        root: None,
+        wd: None,
+        monotonic: None,
+        boottime: None,
+        program: parsed.operands,
+    };
+    for (opt, value) in parsed.opts {
+        let v = text(&value);
+        match opt {
+            Opt::Help => return Ok(Action::Help),
+            Opt::Version => return Ok(Action::Version),
+            Opt::Ns(i) => {
+                o.flags |= KINDS[i].flag;
+                if value.is_some() {
+                    o.persist[i] = value;
+                }
+            }
+            Opt::Fork => o.fork = true,
+            Opt::KillChild => {
+                o.fork = true;
+                o.kill_child = Some(match value {
+                    None => libc::SIGKILL,
+                    Some(_) => signame::parse(&v)
+                        .ok_or_else(|| Error::Msg(format!("unknown signal: {v}")))?,
+                });
+            }
+            Opt::ForwardSignals => {
+                o.fork = true;
+                o.forward_signals = true;
+            }
+            Opt::MountProc => {
+                o.flags |= CloneFlags::CLONE_NEWNS;
+                o.mount_proc = Some(value.unwrap_or_else(|| "/proc".into()));
+            }
+            Opt::MapUser => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                let id = ids::resolve_id(&v, &ctx.user_by_name)
+                    .map_err(|e| Error::sys(format!("failed to parse uid '{v}'"), e))?;
+                o.map_user = Some(id);
+            }
+            Opt::MapGroup => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                let id = ids::resolve_id(&v, &ctx.group_by_name)
+                    .map_err(|e| Error::sys(format!("failed to parse gid '{v}'"), e))?;
+                o.map_group = Some(id);
+            }
+            Opt::MapRootUser => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                o.map_user = Some(0);
+                o.map_group = Some(0);
+            }
+            Opt::MapCurrentUser => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                o.map_user = Some(ctx.euid);
+                o.map_group = Some(ctx.egid);
+            }
+            Opt::Propagation => {
+                o.propagation = Propagation::parse(&v)
+                    .ok_or_else(|| Error::Msg(format!("unsupported propagation mode: {v}")))?;
+            }
+            Opt::Setgroups => {
+                o.setgroups = Some(match v.as_str() {
+                    "allow" => Setgroups::Allow,
+                    "deny" => Setgroups::Deny,
+                    _ => {
+                        return Err(Error::Msg(format!(
+                            "unsupported --setgroups argument '{v}'"
+                        )))
+                    }
+                });
+            }
+            Opt::KeepCaps => o.keep_caps = true,
+            Opt::Setuid => {
+                o.setuid = Some(
+                    ids::parse_id_number(&v)
+                        .map_err(|e| number_error("failed to parse uid", &v, e))?,
+                );
+            }
+            Opt::Setgid => {
+                o.setgid = Some(
+                    ids::parse_id_number(&v)
+                        .map_err(|e| number_error("failed to parse gid", &v, e))?,
+                );
+            }
+            Opt::Root => o.root = value,
+            Opt::Wd => o.wd = value,
+            Opt::Monotonic => {
+                o.monotonic = Some(
+                    ids::parse_i64(&v)
+                        .map_err(|e| number_error("failed to parse monotonic offset", &v, e))?,
+                );
+            }
+            Opt::Boottime => {
+                o.boottime = Some(
+                    ids::parse_i64(&v)
+                        .map_err(|e| number_error("failed to parse boottime offset", &v, e))?,
+                );
+            }
+        }
+    }
+    if let Some(e) = getopt_error {
+        return Err(Error::Usage(e));
+    }
+    validate(&o)?;
+    Ok(Action::Run(Box::new(o)))
+}
+
+/// The checks util-linux makes after its getopt loop, plus the conflicts it
+/// only finds once the namespaces exist (nsbox rejects them up front).
+fn validate(o: &Options) -> Result<(), Error> {
+    if (o.monotonic.is_some() || o.boottime.is_some())
+        && !o.flags.contains(common::ns::CLONE_NEWTIME)
+    {
+        return Err(Error::Msg(
+            "options --monotonic and --boottime require unsharing of a time namespace (-T)".into(),
+        ));
+    }
+    if o.map_group.is_some() && o.setgroups == Some(Setgroups::Allow) {
+        return Err(Error::Msg(
+            "options --setgroups=allow and --map-group are mutually exclusive".into(),
+        ));
+    }
+    if o.persistent()
+        .any(|(k, _)| k.flag == CloneFlags::CLONE_NEWPID)
+        && !o.fork
+    {
+        return Err(Error::Msg(
+            "--pid=FILE requires --fork: a new PID namespace exists only once its first \
+             process does"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Prints the help on stdout; returns the exit status.
+pub fn print_help(prog: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    let result = write!(
+        out,
+        "\nUsage:\n {prog} [options] [PROGRAM [ARGUMENT...]]\n\n{HELP}\nSee unshare(1).\n"
+    );
+    drop(out);
+    common::error::finish_stdout(prog, result, 0)
+}
+
+/// Prints the version line on stdout; returns the exit status.
+pub fn print_version(prog: &str) -> i32 {
+    let result = writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        common::error::version_line(prog)
+    );
+    common::error::finish_stdout(prog, result, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context {
+            euid: 1000,
+            egid: 100,
+            user_by_name: |n| (n == "nobody").then_some(65534),
+            group_by_name: |n| (n == "users").then_some(100),
+        }
+    }
+
+    fn run(args: &[&str]) -> Result<Options, String> {
+        match parse(args.iter().map(OsString::from), &ctx()) {
+            Ok(Action::Run(o)) => Ok(*o),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(Error::Usage(e)) => Err(format!("usage: {}", e.0)),
+            Err(Error::Msg(m)) => Err(m),
+            Err(Error::Sys(m, e)) => Err(common::error::with_errno(m, e)),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+
+    fn err(args: &[&str]) -> String {
+        match run(args) {
+            Ok(o) => panic!("{args:?} parsed: {o:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn namespace_letters_and_long_names() {
+        let o = run(&["-muinpUCT"]).expect("all kinds");
+        let all = KINDS.iter().fold(CloneFlags::empty(), |f, k| f | k.flag);
+        assert_eq!(o.flags, all);
+        assert!(o.persistent().next().is_none());
+        let o = run(&[
+            "--mount", "--uts", "--ipc", "--net", "--pid", "--user", "--cgroup", "--time",
+        ])
+        .expect("long");
+        assert_eq!(o.flags, all);
+        assert!(o.program.is_empty());
+    }
+
+    #[test]
+    fn persistent_files_need_the_long_form_with_equals() {
+        let o = run(&["--net=/run/n", "--user=/run/u", "-m", "/bin/true"]).expect("files");
+        let files: Vec<(&str, &OsString)> = o.persistent().map(|(k, f)| (k.name, f)).collect();
+        assert_eq!(
+            files,
+            vec![
+                ("user", &OsString::from("/run/u")),
+                ("net", &OsString::from("/run/n"))
+            ]
+        );
+        assert_eq!(o.program, vec!["/bin/true"]);
+        // a short namespace option takes no argument: `-mFILE` is -m -F...
+        assert_eq!(err(&["-m/x"]), "usage: invalid option -- '/'");
+        assert!(err(&["--pid=/run/p"]).starts_with("--pid=FILE requires --fork"));
+        assert!(run(&["--pid=/run/p", "-f"]).is_ok());
+    }
+
+    #[test]
+    fn options_stop_at_the_program() {
+        let o = run(&["-f", "ls", "-l", "--mount"]).expect("parse");
+        assert!(o.fork);
+        assert_eq!(o.flags, CloneFlags::empty());
+        assert_eq!(o.program, vec!["ls", "-l", "--mount"]);
+        let o = run(&["--", "-m"]).expect("parse");
+        assert_eq!(o.program, vec!["-m"]);
+    }
+
+    #[test]
+    fn implied_options() {
+        let o = run(&["--kill-child"]).expect("kill-child");
+        assert!(o.fork);
+        assert_eq!(o.kill_child, Some(libc::SIGKILL));
+        let o = run(&["--kill-child=sigterm"]).expect("kill-child=sigterm");
+        assert_eq!(o.kill_child, Some(libc::SIGTERM));
+        let o = run(&["--forward-signals"]).expect("fwd");
+        assert!(o.fork && o.forward_signals);
+        let o = run(&["--mount-proc"]).expect("mount-proc");
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWNS);
+        assert_eq!(o.mount_proc, Some("/proc".into()));
+        let o = run(&["--mount-proc=/x/proc"]).expect("mount-proc=DIR");
+        assert_eq!(o.mount_proc, Some("/x/proc".into()));
+        let o = run(&["-r"]).expect("-r");
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWUSER);
+        assert_eq!((o.map_user, o.map_group), (Some(0), Some(0)));
+        let o = run(&["-c"]).expect("-c");
+        assert_eq!((o.map_user, o.map_group), (Some(1000), Some(100)));
+        let o = run(&["--map-user=nobody", "--map-group", "users"]).expect("names");
+        assert_eq!((o.map_user, o.map_group), (Some(65534), Some(100)));
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWUSER);
+        let o = run(&["--map-user=0", "-c"]).expect("last wins");
+        assert_eq!(o.map_user, Some(1000));
+    }
+
+    #[test]
+    fn propagation_values() {
+        assert_eq!(run(&[]).expect("default").propagation, Propagation::Private);
+        for (word, mode) in [
+            ("slave", Propagation::Slave),
+            ("shared", Propagation::Shared),
+            ("private", Propagation::Private),
+            ("unchanged", Propagation::Unchanged),
+        ] {
+            assert_eq!(run(&["--propagation", word]).expect(word).propagation, mode);
+        }
+        assert_eq!(
+            err(&["--propagation", "bogus"]),
+            "unsupported propagation mode: bogus"
+        );
+        assert_eq!(
+            err(&["--propagation=Private"]),
+            "unsupported propagation mode: Private"
+        );
+        assert_eq!(Propagation::Unchanged.flags(), None);
+        assert_eq!(
+            Propagation::Slave.flags(),
+            Some(MsFlags::MS_REC | MsFlags::MS_SLAVE)
+        );
+    }
+
+    #[test]
+    fn value_errors_use_util_linux_messages() {
+        assert_eq!(
+            err(&["--setgroups", "maybe"]),
+            "unsupported --setgroups argument 'maybe'"
+        );
+        assert_eq!(err(&["--kill-child=bogus"]), "unknown signal: bogus");
+        assert_eq!(err(&["--kill-child=9"]), "unknown signal: 9");
+        assert_eq!(err(&["-S", "abc"]), "failed to parse uid: 'abc'");
+        assert_eq!(
+            err(&["-S", "-1"]),
+            "failed to parse uid: '-1': Numerical result out of range"
+        );
+        assert_eq!(err(&["-G", "x"]), "failed to parse gid: 'x'");
+        assert_eq!(
+            err(&["--monotonic", "abc"]),
+            "failed to parse monotonic offset: 'abc'"
+        );
+        assert_eq!(
+            err(&["--boottime", "99999999999999999999"]),
+            "failed to parse boottime offset: '99999999999999999999': Numerical result out of range"
+        );
+        assert_eq!(
+            err(&["--map-user=nosuch"]),
+            "failed to parse uid 'nosuch': Invalid argument"
+        );
+        assert_eq!(
+            err(&["--map-group=nosuch"]),
+            "failed to parse gid 'nosuch': Invalid argument"
+        );
+    }
+
+    #[test]
+    fn conflicts() {
+        assert_eq!(
+            err(&["--monotonic", "5"]),
+            "options --monotonic and --boottime require unsharing of a time namespace (-T)"
+        );
+        let o = run(&["-T", "--monotonic", "-5", "--boottime=7"]).expect("time");
+        assert_eq!((o.monotonic, o.boottime), (Some(-5), Some(7)));
+        assert_eq!(
+            err(&["-r", "--setgroups=allow"]),
+            "options --setgroups=allow and --map-group are mutually exclusive"
+        );
+        assert!(run(&["-U", "--setgroups=allow"]).is_ok());
+        assert!(run(&["-r", "--setgroups=deny"]).is_ok());
+    }
+
+    #[test]
+    fn order_of_errors_follows_the_command_line() {
+        assert_eq!(
+            err(&["--propagation", "bogus", "--bogus"]),
+            "unsupported propagation mode: bogus"
+        );
+        assert_eq!(
+            err(&["--bogus", "--propagation", "bogus"]),
+            "usage: unrecognized option '--bogus'"
+        );
+        // the time check comes after getopt's
+        assert_eq!(
+            err(&["--monotonic", "1", "-x"]),
+            "usage: invalid option -- 'x'"
+        );
+        assert_eq!(
+            err(&["--fo"]),
+            "usage: option '--fo' is ambiguous; possibilities: '--fork' '--forward-signals'"
+        );
+        assert_eq!(
+            err(&["--propagation"]),
+            "usage: option '--propagation' requires an argument"
+        );
+    }
+
+    #[test]
+    fn help_and_version_stop_parsing() {
+        assert_eq!(
+            parse(["-h", "--bogus"].map(OsString::from), &ctx()).ok(),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            parse(["--vers"].map(OsString::from), &ctx()).ok(),
+            Some(Action::Version)
+        );
+        assert!(matches!(
+            parse(["--propagation", "x", "-h"].map(OsString::from), &ctx()),
+            Err(Error::Msg(_))
+        ));
+    }
+
+    #[test]
+    fn prefixes() {
+        let o = run(&["--prop", "slave", "--ki=TERM", "--mount-p", "--map-r"]).expect("prefixes");
+        assert_eq!(o.propagation, Propagation::Slave);
+        assert_eq!(o.kill_child, Some(libc::SIGTERM));
+        assert!(o.mount_proc.is_some());
+        assert_eq!(o.map_user, Some(0));
+    }
+
+    #[test]
+    fn help_mentions_every_option_of_the_table() {
+        for spec in OPTIONS {
+            if !spec.long.is_empty() {
+                assert!(
+                    HELP.contains(&format!("--{}", spec.long)),
+                    "--{}",
+                    spec.long
+                );
+            }
+            if let Some(c) = spec.short {
+                assert!(HELP.contains(&format!(" -{c}, --")), "-{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_panic_on_odd_argv() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = [
+            vec![OsString::from_vec(vec![0xff, 0xfe])],
+            vec!["--propagation".into(), OsString::from_vec(vec![0xff])],
+            vec!["-S".into(), OsString::from_vec(vec![b'1', 0xff])],
+            vec!["--map-user".into(), "".into()],
+            vec!["--kill-child=".into()],
+            vec!["-".into()],
+            vec!["--".into()],
+            vec!["-R".into()],
+        ];
+        for args in odd {
+            let _ = parse(args, &ctx());
+        }
+    }
+}
