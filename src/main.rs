@@ -4,7 +4,11 @@
 //! starting with `nsbox` is the multiplexer, which takes the tool from the
 //! basename of its first argument (`nsbox unshare -m`, `nsbox /bin/mount`).
 //! An unknown tool prints `nsbox: NAME: applet not found` and exits 127.
+//! `--list` and `--list-full` print the tools and their install paths,
+//! `--install [-s] [DIR]` links them (see [`install`]).
 #![forbid(unsafe_code)]
+
+mod install;
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -40,7 +44,7 @@ fn usage() -> i32 {
     println!(
         "nsbox {}: Linux namespace tools in one multicall binary.\n\n\
          Usage: nsbox TOOL [ARGS...]\n   or: TOOL [ARGS...]   (through a link named TOOL)\n       \
-         nsbox --list | --list-full\n\nTools:",
+         nsbox --list | --list-full | --install [-s] [DIR]\n\nTools:",
         env!("CARGO_PKG_VERSION")
     );
     for (tool, _, _) in TOOLS {
@@ -62,6 +66,10 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
         b"--list-full" => {
             TOOLS.iter().for_each(|(_, path, _)| println!("{path}"));
             0
+        }
+        b"--install" => {
+            let tools: Vec<(&str, &str)> = TOOLS.iter().map(|&(n, p, _)| (n, p)).collect();
+            install::install(args.first(), &args[2..], &tools)
         }
         _ => dispatch(args[1..].to_vec()),
     }

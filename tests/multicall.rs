@@ -93,3 +93,75 @@ fn nested_multiplexer_name_is_accepted() {
         .success()
         .stdout(predicate::str::starts_with("mount from nsbox "));
 }
+
+/// A fresh empty directory on the same filesystem as the built binary
+/// (hard links cannot cross filesystems).
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create dir");
+    dir
+}
+
+#[test]
+fn install_makes_links_that_run_every_tool_and_never_overwrites() {
+    for (flag, name) in [(None, "install-hard"), (Some("-s"), "install-sym")] {
+        let dir = fresh_dir(name);
+        std::fs::write(dir.join("mount"), "keep me").expect("pre-existing file");
+        let mut cmd = nsbox();
+        cmd.arg("--install");
+        if let Some(f) = flag {
+            cmd.arg(f);
+        }
+        let out = cmd.arg(&dir).assert().success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(text.contains("mount: exists, skipped"), "{text}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("mount")).expect("read"),
+            "keep me"
+        );
+        let list = nsbox().arg("--list").output().expect("list");
+        for tool in String::from_utf8_lossy(&list.stdout).lines() {
+            let link = dir.join(tool);
+            let meta = std::fs::symlink_metadata(&link).expect("link exists");
+            if tool == "mount" {
+                continue;
+            }
+            assert_eq!(meta.file_type().is_symlink(), flag.is_some(), "{tool}");
+            let out = std::process::Command::new(&link)
+                .arg("--version")
+                .output()
+                .expect("run link");
+            assert!(
+                String::from_utf8_lossy(&out.stdout).starts_with(&format!("{tool} from nsbox ")),
+                "{tool}: {:?}",
+                out
+            );
+        }
+    }
+}
+
+#[test]
+fn install_into_unusable_dir_fails_clearly() {
+    nsbox()
+        .args(["--install", "-s", "/nonexistent/nsbox-dir"])
+        .assert()
+        .code(1)
+        .stderr("nsbox: /nonexistent/nsbox-dir: not a directory\n");
+    if !common::root() {
+        return;
+    }
+    let out = common::sh(&format!(
+        "mkdir ro; /usr/bin/mount -t tmpfs -o ro ro-tmpfs ro
+         set +e
+         {} --install -s ro; echo rc=$?",
+        env!("CARGO_BIN_EXE_nsbox")
+    ));
+    let text = common::ok(&out);
+    assert!(text.ends_with("rc=1\n"), "{text}");
+    assert!(
+        common::stderr(&out).contains("cannot link ro/unshare: Read-only file system"),
+        "{}",
+        common::stderr(&out)
+    );
+}
