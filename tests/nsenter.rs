@@ -276,13 +276,12 @@ fn nsenter_enters_mini_container_and_sees_its_hostname_pid1_and_mounts() {
             r#"{PROLOGUE}
             MINI_HOSTNAME=entered TMPDIR=$T NSBOX={nsbox} {script} sh -c 'exec sleep 60' &
             M=$!
+            # The container's init: the child of the unshare the script started.
             C=
-            while [ -z "$C" ]; do
+            while [ -z "$C" ] || [ "$(cat /proc/$C/comm 2>/dev/null)" != sleep ]; do
                 sleep 0.05
-                for s in /proc/[0-9]*/status; do
-                    p=${{s%/status}}; p=${{p#/proc/}}
-                    if grep -q '^NSpid:.*[[:space:]]1$' $s 2>/dev/null && [ "$(cat /proc/$p/comm 2>/dev/null)" = sleep ]; then C=$p; fi
-                done
+                U=$(cat /proc/$M/task/$M/children 2>/dev/null | tr -d ' ')
+                [ -z "$U" ] || C=$(cat /proc/$U/task/$U/children 2>/dev/null | tr -d ' ')
             done
             pids="$pids $C"
             nsenter -t $C -a sh -c 'cat /proc/sys/kernel/hostname; cat /proc/1/comm; findmnt -rn -o TARGET | sort'
@@ -386,4 +385,72 @@ fn nsenter_follow_context_reports_missing_selinux() {
         stderr(&out),
         "nsenter: SELinux is not available on this system; --follow-context has no effect\n"
     );
+}
+
+#[test]
+fn nsenter_refuses_a_zombie_target() {
+    if !root() {
+        return;
+    }
+    let out = script(
+        r#"start P python3 -c '
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+open(sys.argv[1] + "/zpid", "w").write(str(pid))
+open(sys.argv[1] + "/P.ready", "w").close()
+time.sleep(60)' "$T"
+        Z=$(cat zpid)
+        while ! grep -q '^State:.*Z' /proc/$Z/status; do sleep 0.02; done
+        set +e
+        nsenter -t $Z -n true; echo rc=$?"#,
+    );
+    let text = ok(&out);
+    assert_eq!(text, "rc=1\n");
+    assert_eq!(
+        stderr(&out),
+        "nsenter: reassociate to namespaces failed: No such process\n"
+    );
+}
+
+#[test]
+fn nsenter_follows_a_stopped_child_and_resumes_it() {
+    if !root() {
+        return;
+    }
+    // The program stops itself; nsenter stops too, and when continued it
+    // continues the program, then passes on its exit status.
+    let out = script(
+        r#"start P /usr/bin/unshare -p -f sh -c 'touch "$0/P.ready"; exec sleep 60' "$T"
+        C=$(cat /proc/$P/task/$P/children)
+        set +e
+        nsenter -t $C -p sh -c 'kill -STOP $$; echo resumed; exit 4' > out & N=$!
+        while [ "$(cut -d' ' -f3 /proc/$N/stat)" != T ]; do sleep 0.02; done
+        echo nsenter-stopped
+        kill -CONT $N
+        wait $N; echo rc=$?
+        cat out"#,
+    );
+    let text = ok(&out);
+    assert_eq!(text, "nsenter-stopped\nrc=4\nresumed\n", "{}", stderr(&out));
+}
+
+#[test]
+fn nsenter_enters_a_namespace_persisted_by_our_unshare() {
+    if !root() {
+        return;
+    }
+    let out = script(
+        r#"touch netfile utsfile
+        unshare --net=netfile --uts=utsfile sh -c 'echo persisted > /proc/sys/kernel/hostname; readlink /proc/self/ns/net'
+        nsenter --net=netfile --uts=utsfile sh -c 'readlink /proc/self/ns/net; cat /proc/sys/kernel/hostname'
+        readlink /proc/self/ns/net"#,
+    );
+    let text = ok(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}\n{}", stderr(&out));
+    assert_eq!(lines[0], lines[1], "not the persisted namespace");
+    assert_eq!(lines[2], "persisted");
+    assert_ne!(lines[1], lines[3]);
 }
