@@ -483,16 +483,26 @@ pub fn enter(o: &Options) -> Result<Next> {
             return Ok(Next::Exit(code));
         }
     }
+    // Credentials in the order setgroups, setgid, setuid, each checked to
+    // have taken effect before the program runs.
     if force_gid {
-        if nix::unistd::setgroups(&[]).is_err() && setgroups_failed {
-            return Err(Failure::errno("setgroups failed", Errno::last()));
+        if let Err(e) = nix::unistd::setgroups(&[]) {
+            if setgroups_failed {
+                return Err(Failure::errno("setgroups failed", e));
+            }
         }
-        nix::unistd::setgid(Gid::from_raw(gid))
-            .map_err(|e| Failure::errno("setgid() failed", e))?;
+        let gid = Gid::from_raw(gid);
+        nix::unistd::setgid(gid).map_err(|e| Failure::errno("setgid() failed", e))?;
+        if nix::unistd::getgid() != gid || nix::unistd::getegid() != gid {
+            return Err(Failure::errno("setgid() failed", Errno::EPERM));
+        }
     }
     if force_uid {
-        nix::unistd::setuid(Uid::from_raw(uid))
-            .map_err(|e| Failure::errno("setuid() failed", e))?;
+        let uid = Uid::from_raw(uid);
+        nix::unistd::setuid(uid).map_err(|e| Failure::errno("setuid() failed", e))?;
+        if nix::unistd::getuid() != uid || nix::unistd::geteuid() != uid {
+            return Err(Failure::errno("setuid() failed", Errno::EPERM));
+        }
     }
     if let (Some(last_cap), true) = (last_cap, enters_user) {
         common::caps::permitted_to_ambient(last_cap)
