@@ -6,13 +6,12 @@
 //! An unknown tool prints `nsbox: NAME: applet not found` and exits 127.
 //! `--list` and `--list-full` print the tools and their install paths,
 //! `--install [-s] [DIR]` links them (see [`install`]).
-#![forbid(unsafe_code)]
+#![no_main]
 
 mod install;
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-use std::process::ExitCode;
 
 /// A tool's entry point: argv (argv\[0\] included) to exit status.
 type Entry = fn(Vec<OsString>) -> i32;
@@ -89,7 +88,8 @@ fn dispatch(args: Vec<OsString>) -> i32 {
     }
 }
 
-fn main() -> ExitCode {
-    let status = dispatch(std::env::args_os().collect());
-    ExitCode::from(u8::try_from(status).unwrap_or(255))
+fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    dispatch(args.into_iter().collect())
 }
+
+common::c_main!(run);

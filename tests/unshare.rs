@@ -1147,6 +1147,16 @@ fn unshare_help_lists_every_option() {
         "--forward-signals",
         "--monotonic SECONDS",
         "--boottime SECONDS",
+        "--mount-binfmt[=DIR]",
+        "-l, --load-interp DEF",
+        "--map-users INNER:OUTER:COUNT|auto|subids|all",
+        "--map-groups INNER:OUTER:COUNT|auto|subids|all",
+        "--map-auto",
+        "--map-subids",
+        "--owner UID:GID",
+        "--clear-env",
+        "--whitelist-env LIST",
+        "--pivot-root DIR          nsbox extension",
         "-h, --help",
         "-V, --version",
     ] {
@@ -1172,4 +1182,623 @@ fn unshare_program_options_are_not_ours() {
     let out = ours(&["-f", "echo", "-m", "--fork", "--bogus"]);
     assert_eq!(ok(&out), "-m --fork --bogus\n");
     same_as_util_linux(&["-f", "echo", "-m", "--fork", "--bogus"]);
+}
+
+// ------------------------------------------------------ id blocks (ranges)
+
+/// `awk` that prints the map files' lines as `INNER OUTER COUNT`.
+const SHOW_MAPS: &str = "awk '{print $1, $2, $3}' /proc/self/uid_map; echo --; \
+                         awk '{print $1, $2, $3}' /proc/self/gid_map; cat /proc/self/setgroups";
+
+#[test]
+fn unshare_map_users_blocks_are_written_directly_as_root() {
+    if !root() {
+        return;
+    }
+    // Repeatable, new and old syntax, in command-line order; as root no
+    // newuidmap is needed (there is none on PATH here) and the gid map
+    // does not need setgroups denied.
+    let out = ours(&[
+        "--map-users=0:100000:65536",
+        "--map-users",
+        "200000,70000,10",
+        "--map-groups=0:100000:65536",
+        "sh",
+        "-c",
+        SHOW_MAPS,
+    ]);
+    assert_eq!(
+        ok(&out),
+        "0 100000 65536\n70000 200000 10\n--\n0 100000 65536\nallow\n"
+    );
+    let out = ours(&["--map-users=all", "--map-groups=all", "sh", "-c", SHOW_MAPS]);
+    assert_eq!(ok(&out), "0 0 4294967295\n--\n0 0 4294967295\nallow\n");
+}
+
+#[test]
+fn unshare_single_map_comes_first_and_cuts_a_hole_in_blocks() {
+    if !root() {
+        return;
+    }
+    // util-linux issue #3838: -r takes inner 0, the block moves up by one
+    // and loses its top id.
+    let out = ours(&[
+        "-r",
+        "--map-users=0:100000:65536",
+        "--map-groups=0:100000:65536",
+        "sh",
+        "-c",
+        &format!("id -u; {SHOW_MAPS}"),
+    ]);
+    assert_eq!(
+        ok(&out),
+        "0\n0 0 1\n1 100000 65535\n--\n0 0 1\n1 100000 65535\nallow\n"
+    );
+    // --map-user=1000 as root with an identity block: split around both ids.
+    let out = ours(&[
+        "--map-user=1000",
+        "--map-users=0:0:65536",
+        "sh",
+        "-c",
+        SHOW_MAPS,
+    ]);
+    assert_eq!(ok(&out), "1000 0 1\n0 1 1000\n1001 1001 64535\n--\nallow\n");
+    // With a group block the group map is written from outside, so
+    // --setgroups=allow is no conflict.
+    let out = ours(&[
+        "-r",
+        "--setgroups=allow",
+        "--map-groups=0:100000:10",
+        "cat",
+        "/proc/self/setgroups",
+    ]);
+    assert_eq!(ok(&out), "allow\n");
+}
+
+#[test]
+fn unshare_map_auto_and_subids_use_the_first_block_of_the_user() {
+    if !root() {
+        return;
+    }
+    // /etc/subuid and /etc/subgid replaced inside the test's own mount
+    // namespace only. A name line never stands for uid 0.
+    let out = sh(
+        "printf 'alice:1:2\\nroot:100000:65536\\nroot:300000:5\\n' > subuid
+         printf '0:200000:1000\\n' > subgid
+         mount --bind subuid /etc/subuid; mount --bind subgid /etc/subgid
+         maps=\"awk '{print \\$1, \\$2, \\$3}' /proc/self/uid_map /proc/self/gid_map\"
+         echo '== auto'; unshare --map-auto sh -c \"$maps\"
+         echo '== subids'; unshare --map-subids sh -c \"$maps\"
+         echo '== -r auto'; unshare -r --map-users=auto --map-groups=subids sh -c \"$maps\"
+         printf 'alice:1:2\\n' > subuid
+         unshare --map-auto true 2>&1 || echo rc=$?
+         printf 'root:x:2\\n' > subuid
+         unshare --map-users=subids true 2>&1 || echo rc=$?",
+    );
+    assert_eq!(
+        ok(&out),
+        "== auto\n0 100000 65536\n0 200000 1000\n\
+         == subids\n100000 100000 65536\n200000 200000 1000\n\
+         == -r auto\n0 0 1\n1 100000 65536\n0 0 1\n200000 200000 1000\n\
+         unshare: no line matching user \"root\" in /etc/subuid\nrc=1\n\
+         unshare: failed to parse subid map: 'x'\nrc=1\n"
+    );
+}
+
+#[test]
+fn unshare_map_syntax_errors() {
+    for bad in ["1:2", "1:2:3:4", "x", "1,2,x", "-1:0:1", "1:2:3 "] {
+        fails_with(
+            &["--map-users", bad, "true"],
+            &format!("unshare: invalid mapping '{bad}'\n"),
+        );
+    }
+    fails_with(
+        &["--map-groups=0:0", "true"],
+        "unshare: invalid mapping '0:0'\n",
+    );
+    for bad in ["1000", "a:b", "1:2:3", ":"] {
+        fails_with(
+            &["--owner", bad, "true"],
+            "unshare: failed to parse owner\n",
+        );
+    }
+    for args in [&["--map-users"][..], &["--map-groups"], &["--map-auto=x"]] {
+        same_as_util_linux(args);
+    }
+    // --map-users makes --map-u (and --map-g) ambiguous, as in util-linux.
+    same_as_util_linux(&["--map-u", "1", "true"]);
+    same_as_util_linux(&["--map-g", "1", "true"]);
+    fails_with(
+        &["--map-u", "1", "true"],
+        "unshare: option '--map-u' is ambiguous; possibilities: '--map-user' '--map-users'\n\
+         Try 'unshare --help' for more information.\n",
+    );
+}
+
+/// Runs `script` with sh as user nobody (uid 65534), PATH starting with
+/// `bin` (where fake id-map helpers live).
+fn as_nobody(bin: &Path, script: &str) -> Output {
+    Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+            script,
+        ])
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), common::bin_dir().display()) + ":/usr/bin:/bin",
+        )
+        .env("LC_ALL", "C")
+        .output()
+        .expect("run setpriv")
+}
+
+#[test]
+fn unshare_map_users_unprivileged_runs_newuidmap_and_newgidmap() {
+    if !root() {
+        return;
+    }
+    // Fake helpers record their arguments (so this works without the
+    // uidmap package); the maps stay unwritten, which shows as overflow ids.
+    let dir = Scratch::new("newidmap");
+    let log = dir.file("log");
+    for helper in ["newuidmap", "newgidmap"] {
+        let path = dir.file(helper);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\necho {helper} \"$@\" >> {}\nexit ${{FAKE_STATUS:-0}}\n",
+                log.display()
+            ),
+        )
+        .expect("write fake helper");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+    }
+    std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .expect("chmod dir");
+    let out = as_nobody(
+        &dir.0,
+        "unshare -c --map-users=0:100000:10 --map-groups 5,0,3 sh -c 'echo $$; id -u'",
+    );
+    let text = ok(&out);
+    // Without --fork the program is unshare itself: $$ is the pid the
+    // helpers were given.
+    let pid = text.lines().next().unwrap_or_default().to_owned();
+    assert_eq!(text, format!("{pid}\n65534\n"));
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log"),
+        format!("newuidmap {pid} 65534 65534 1 0 100000 10\nnewgidmap {pid} 65534 65534 1 0 5 3\n")
+    );
+    // A failing helper's status becomes unshare's; the program never runs.
+    let out = as_nobody(
+        &dir.0,
+        "FAKE_STATUS=3 unshare --map-users=0:100000:10 echo ran",
+    );
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(3)));
+    // No helper at all: a clear error.
+    let unshare = common::bin_dir().join("unshare");
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .args(["env", "PATH=/nonexistent"])
+        .arg(&unshare)
+        .args(["--map-groups=0:100000:10", "true"])
+        .env("LC_ALL", "C")
+        .output()
+        .expect("run");
+    assert_eq!(
+        (stderr(&out).as_str(), out.status.code()),
+        (
+            "unshare: failed to execute newgidmap: No such file or directory\n\
+             unshare: unprivileged --map-users/--map-groups need newgidmap in $PATH (package uidmap)\n",
+            Some(127)
+        )
+    );
+}
+
+#[test]
+fn unshare_owner_switches_credentials_before_the_user_namespace() {
+    if !root() {
+        return;
+    }
+    // uid 1000 owns the namespace and is root inside; a file it creates
+    // belongs to 1000 outside.
+    let out = sh(
+        "unshare --owner 1000:1000 --map-users=0:1000:1 --map-groups=0:1000:1 \
+         sh -c 'id -u; id -g; touch owned'
+         stat -c %u:%g owned",
+    );
+    assert_eq!(ok(&out), "0\n0\n1000:1000\n");
+    // With --owner a single map is written from outside too.
+    let out = ours(&["--owner=1000:1000", "-r", "sh", "-c", SHOW_MAPS]);
+    assert_eq!(ok(&out), "0 0 1\n--\n0 0 1\nallow\n");
+}
+
+// ------------------------------------------------------------ environment
+
+#[test]
+fn unshare_clear_env_and_whitelist_env() {
+    // util-linux tests/ts/unshare/env (expected: env-clear-env,
+    // env-whitelist-env).
+    let out = tool("unshare")
+        .env("UL_TEST_ENV", "foo")
+        .args([
+            "--clear-env",
+            "sh",
+            "-c",
+            "echo \"${UL_TEST_ENV:-CLEARED}\"",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(ok(&out), "CLEARED\n");
+    let out = tool("unshare")
+        .env("UL_TEST_ENV1", "foo")
+        .env("UL_TEST_ENV2", "bar")
+        .args([
+            "--whitelist-env",
+            "UL_TEST_ENV1",
+            "sh",
+            "-c",
+            "echo \"${UL_TEST_ENV1}${UL_TEST_ENV2}\"",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(ok(&out), "foo\n");
+    // Nothing else survives; repeatable; unset names are skipped; the
+    // program is still found (execvp's default path).
+    let out = tool("unshare")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("A", "1")
+        .env("B", "2")
+        .env("C", "3")
+        .args(["--whitelist-env", "A,NOPE", "--whitelist-env=C", "env"])
+        .output()
+        .expect("run");
+    let mut lines: Vec<String> = ok(&out).lines().map(str::to_owned).collect();
+    lines.sort();
+    assert_eq!(lines, ["A=1", "C=3"]);
+    let out = tool("unshare")
+        .args(["--clear-env", "env"])
+        .output()
+        .expect("run");
+    assert_eq!(ok(&out), "");
+    // None of the names set: nothing is kept (util-linux kept everything).
+    let out = tool("unshare")
+        .args(["--whitelist-env=NSBOX_UNSET_VARIABLE", "env"])
+        .output()
+        .expect("run");
+    assert_eq!(ok(&out), "");
+}
+
+// ------------------------------------------------------------ signals (2)
+
+/// util-linux tests/ts/unshare/forward-signals{,-kill-child}: a child in
+/// new user and PID namespaces that exits with the number of the signal it
+/// gets; SIGTERM to unshare reaches it.
+fn forward_sigterm(extra: &[&str]) -> Option<i32> {
+    let dir = Scratch::new(&format!("fwd{}", extra.len()));
+    let ready = dir.file("ready");
+    let script = format!(
+        "trap 'exit 15' TERM; trap 'exit 2' INT; echo $$ > {r}.tmp; mv {r}.tmp {r}; \
+         while :; do sleep 0.02; done",
+        r = ready.display()
+    );
+    let mut child = tool("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--pid",
+            "--mount-proc",
+            "--fork",
+        ])
+        .arg("--forward-signals")
+        .args(extra)
+        .args(["sh", "-c", &script])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_for_file(&ready);
+    send(i32::try_from(child.id()).expect("pid"), libc::SIGTERM);
+    wait_limited(&mut child).code()
+}
+
+#[test]
+fn unshare_forward_signals_corpus() {
+    if !root() {
+        return;
+    }
+    let report = |code: Option<i32>, tail: &str| match code {
+        Some(15) => format!("SIGTERM forwarded successfully{tail}\n"),
+        other => format!("UNEXPECTED EXIT CODE: {other:?}\n"),
+    };
+    assert_eq!(
+        report(forward_sigterm(&[]), ""),
+        "SIGTERM forwarded successfully\n"
+    );
+    assert_eq!(
+        report(forward_sigterm(&["--kill-child"]), " with kill-child"),
+        "SIGTERM forwarded successfully with kill-child\n"
+    );
+}
+
+#[test]
+fn unshare_stopped_child_stops_unshare_and_is_continued_with_it() {
+    if !root() {
+        return;
+    }
+    let mut child = tool("unshare")
+        .args(["-f", "sh", "-c", "kill -STOP $$; echo resumed"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = i32::try_from(child.id()).expect("pid");
+    // unshare reports the stop by stopping itself.
+    let start = Instant::now();
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid on our own child with a valid status pointer.
+        let rc = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED | libc::WNOHANG) };
+        if rc == pid {
+            assert!(libc::WIFSTOPPED(status), "status {status:#x}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "unshare did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    send(pid, libc::SIGCONT);
+    let status = wait_limited(&mut child);
+    assert_eq!(status.code(), Some(0));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut text)
+        .expect("read");
+    assert_eq!(text, "resumed\n");
+}
+
+// ---------------------------------------------------------------- binfmt
+
+fn binfmt_misc_available() -> bool {
+    std::fs::read_to_string("/proc/filesystems")
+        .map(|f| f.contains("binfmt_misc"))
+        .unwrap_or(false)
+}
+
+#[test]
+fn unshare_mount_binfmt_and_load_interp() {
+    if !root() || !binfmt_misc_available() {
+        return;
+    }
+    // The user namespace's own binfmt_misc (Linux 6.7), with a fresh /proc
+    // (hence -p -f).
+    let out = ours(&[
+        "-rpf",
+        "--mount-binfmt",
+        "cat",
+        "/proc/sys/fs/binfmt_misc/status",
+    ]);
+    assert_eq!(ok(&out), "enabled\n");
+    let out = sh("mkdir b; unshare -rpf --mount-binfmt=$T/b sh -c 'cat b/status; test -e /proc/1'");
+    assert_eq!(ok(&out), "enabled\n");
+    // -l registers an interpreter for *.nsbt files (here echo, which
+    // prints the file name), seen only inside; outside the shell runs the
+    // file as a script.
+    let out = sh("echo 'echo not by binfmt' > x.nsbt; chmod +x x.nsbt
+         unshare -rpf -l ':nsbt:E::nsbt::/bin/echo:' sh -c 'ls /proc/sys/fs/binfmt_misc; ./x.nsbt'
+         ./x.nsbt");
+    assert_eq!(
+        ok(&out),
+        "nsbt\nregister\nstatus\n./x.nsbt\nnot by binfmt\n"
+    );
+}
+
+/// A directory tree `$T/r` usable as a root: the host's /usr bound in,
+/// the usual merged-/usr links, empty /proc, /tmp, /work.
+const MAKE_ROOT: &str = "mkdir -p r/usr r/proc r/tmp r/work
+     mount --bind /usr r/usr
+     for l in bin lib lib32 lib64 libx32 sbin; do [ -e /usr/$l ] && ln -s usr/$l r/$l; done
+     echo in-root > r/work/marker\n";
+
+#[test]
+fn unshare_load_interp_fixed_flag_registers_before_root() {
+    if !root() || !binfmt_misc_available() {
+        return;
+    }
+    // With F and --root the interpreter is opened before chroot, so it may
+    // live outside the new root; without F it must be found inside.
+    let out = sh(&format!(
+        "{MAKE_ROOT}
+         cp /bin/sh outside-sh
+         printf 'echo fixed\\n' > r/tmp/y.nsbt; chmod +x r/tmp/y.nsbt
+         unshare -rpf -R $T/r -l \":nsbt:E::nsbt::$T/outside-sh:F\" /tmp/y.nsbt
+         unshare -rpf -R $T/r -l \":nsbt:E::nsbt::$T/outside-sh:\" /tmp/y.nsbt 2>&1 || echo rc=$?"
+    ));
+    assert_eq!(
+        ok(&out),
+        "fixed\nunshare: failed to execute /tmp/y.nsbt: No such file or directory\nrc=127\n"
+    );
+}
+
+// ------------------------------------------------ --pivot-root (extension)
+
+#[test]
+fn unshare_pivot_root_leaves_only_the_new_roots_mounts() {
+    if !root() {
+        return;
+    }
+    // r is not a mount point: it is bound onto itself first. Afterwards
+    // the program sees r's mounts only (/ and /usr), no /proc, and the
+    // host's mounts are gone, not merely out of sight as with --root.
+    let out = sh(&format!(
+        "{MAKE_ROOT}
+         before=$(findmnt -rn -R -o TARGET $T | wc -l)
+         unshare --pivot-root=$T/r sh -c 'pwd; cat work/marker; ls /proc | wc -l; \
+             test -e /proc/self || echo no proc'
+         unshare --pivot-root=$T/r --mount-proc sh -c 'cut -d\" \" -f5 /proc/self/mountinfo'
+         after=$(findmnt -rn -R -o TARGET $T | wc -l)
+         [ $before = $after ] && echo nothing left behind"
+    ));
+    assert_eq!(
+        ok(&out),
+        "/\nin-root\n0\nno proc\n/\n/usr\n/proc\nnothing left behind\n"
+    );
+}
+
+#[test]
+fn unshare_pivot_root_combines_with_pid_proc_wd_and_credentials() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{MAKE_ROOT}
+         mount -t tmpfs already-a-mount r/tmp
+         unshare -pf --mount-proc --pivot-root $T/r -w /work -S 1000 -G 1000 \
+             sh -c 'pwd; cat marker; id -u; id -g; echo $$; test -d /proc/1/ns && echo proc ok'
+         echo '== already a mount point'
+         mount --rbind r r
+         unshare --pivot-root=$T/r --mount-proc sh -c 'cut -d\" \" -f5 /proc/self/mountinfo'
+         echo '== user namespace'
+         unshare -rpf --mount-proc --pivot-root=$T/r sh -c 'id -u; cut -d\" \" -f5 /proc/self/mountinfo'"
+    ));
+    assert_eq!(
+        ok(&out),
+        "/work\nin-root\n1000\n1000\n1\nproc ok\n\
+         == already a mount point\n/\n/usr\n/tmp\n/proc\n\
+         == user namespace\n0\n/\n/usr\n/tmp\n/proc\n"
+    );
+}
+
+#[test]
+fn unshare_pivot_root_errors() {
+    if !root() {
+        return;
+    }
+    // A shared mount is refused before anything is mounted: a bind on
+    // it would reach the parent namespace (and so would its unmount).
+    let out = sh(&format!(
+        "{MAKE_ROOT}
+         unshare --pivot-root=$T/r --propagation shared true 2>&1 | sed \"s|$T|T|\" || true
+         mount --make-shared $T
+         before=$(findmnt -rn -R -o TARGET $T | wc -l)
+         unshare --pivot-root=$T/r --propagation unchanged --mount-proc true 2>&1 | sed \"s|$T|T|\" || true
+         [ $before = $(findmnt -rn -R -o TARGET $T | wc -l) ] && echo nothing left behind
+         mount --make-private $T
+         unshare --pivot-root=$T/nonexistent true 2>&1 | sed \"s|$T|T|\" || true
+         unshare --pivot-root=$T/r -R / true 2>&1 || true
+         unshare --pi true && echo --pi is --pid"
+    ));
+    let refused = "unshare: cannot pivot_root to 'T/r': Invalid argument\n\
+                   unshare: pivot_root(2) refuses shared mounts: use --propagation private or slave\n";
+    assert_eq!(
+        ok(&out),
+        format!(
+            "{refused}{refused}nothing left behind\n\
+             unshare: cannot pivot_root to 'T/nonexistent': No such file or directory\n\
+             unshare: options --root and --pivot-root are mutually exclusive\n\
+             --pi is --pid\n"
+        )
+    );
+}
+
+#[test]
+fn unshare_map_users_old_syntax_matches_util_linux_unprivileged() {
+    if !root() {
+        return;
+    }
+    // util-linux 2.38 knows only OUTER,INNER,COUNT and one block per kind
+    // (the last option wins), and always runs the helpers. Unprivileged,
+    // both must run them with the same arguments (the single map first,
+    // the hole cut) and print the same.
+    let dir = Scratch::new("newidmap-diff");
+    let log = dir.file("log");
+    for helper in ["newuidmap", "newgidmap"] {
+        let path = dir.file(helper);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\nshift\necho {helper} \"$@\" >> {}\n",
+                log.display()
+            ),
+        )
+        .expect("write fake helper");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+    }
+    std::fs::set_permissions(&dir.0, std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .expect("chmod dir");
+    let ours_path = common::bin_dir().join("unshare");
+    for args in [
+        "-c --map-users=100000,0,10 --map-groups=100000,0,65536",
+        "-r --map-users=100000,0,10",
+        "--map-user=5 --map-users 100000,0,10",
+        "--map-groups=0,0,1 --map-group=0",
+    ] {
+        let mut results = Vec::new();
+        for program in [ours_path.as_path(), Path::new("/usr/bin/unshare")] {
+            let _ = std::fs::remove_file(&log);
+            let out = as_nobody(
+                &dir.0,
+                &format!("exec {} {args} sh -c 'id -u; id -g'", program.display()),
+            );
+            let helpers = std::fs::read_to_string(&log).unwrap_or_default();
+            results.push((stdout(&out), stderr(&out), out.status.code(), helpers));
+        }
+        assert_eq!(results[0], results[1], "{args}: ours (left), util-linux");
+    }
+}
+
+#[test]
+fn unshare_map_auto_unprivileged_with_the_real_setuid_helpers() {
+    if !root() {
+        return;
+    }
+    // Runs only where the uidmap package is installed; the fake-helper
+    // tests above cover the same paths without it.
+    if !Path::new("/usr/bin/newuidmap").exists() || !Path::new("/usr/bin/newgidmap").exists() {
+        eprintln!("skipped: newuidmap/newgidmap not installed (package uidmap)");
+        return;
+    }
+    let out = sh("echo 'nobody:100000:65536' > subids
+         mount --bind subids /etc/subuid; mount --bind subids /etc/subgid
+         maps=\"awk '{print \\$1, \\$2, \\$3}' /proc/self/uid_map /proc/self/gid_map; id -u\"
+         echo '== -r --map-auto'
+         setpriv --reuid=65534 --regid=65534 --clear-groups unshare -r --map-auto sh -c \"$maps\"
+         echo '== -c --map-subids'
+         setpriv --reuid=65534 --regid=65534 --clear-groups unshare -c --map-subids sh -c \"$maps\"");
+    // -r --map-auto keeps the whole block (util-linux 2.41-2.42 lost its
+    // top id, fixed by PR #4457).
+    assert_eq!(
+        ok(&out),
+        "== -r --map-auto\n0 65534 1\n1 100000 65536\n0 65534 1\n1 100000 65536\n0\n\
+         == -c --map-subids\n65534 65534 1\n100000 100000 65536\n65534 65534 1\n100000 100000 65536\n65534\n"
+    );
+}
+
+#[test]
+fn unshare_map_too_large_for_the_kernel_page_is_refused() {
+    if !root() {
+        return;
+    }
+    let blocks: Vec<String> = (0..200u32)
+        .map(|i| {
+            let id = 4_000_000_000u32 + i * 10;
+            format!("--map-users={id}:{id}:1")
+        })
+        .collect();
+    let mut args: Vec<&str> = blocks.iter().map(String::as_str).collect();
+    args.extend(["echo", "ran"]);
+    let out = ours(&args);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("unshare: /proc/")
+            && err.ends_with("/uid_map too large for kernel 4k limit\n"),
+        "{err}"
+    );
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(1)));
 }

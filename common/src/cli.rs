@@ -203,7 +203,20 @@ fn parse_into<T: Copy>(
             }
             lexopt::Arg::Long(name) => {
                 let name = name.to_owned();
-                let spec = find_long(table, &name)?;
+                let spec = match find_long(table, &name) {
+                    Ok(spec) => spec,
+                    // glibc quotes the word as given, `=value` included.
+                    Err(e) => {
+                        return Err(match parser.optional_value() {
+                            Some(v) => {
+                                let typed = format!("--{name}");
+                                let full = format!("{typed}={}", v.to_string_lossy());
+                                UsageError(e.0.replacen(&typed, &full, 1))
+                            }
+                            None => e,
+                        })
+                    }
+                };
                 let value = match spec.arg {
                     HasArg::No => None,
                     HasArg::Optional => parser.optional_value(),
@@ -325,6 +338,14 @@ mod tests {
         assert_eq!(
             p(&["--fork=1"], Order::Permute).expect_err("f").0,
             "option '--fork' doesn't allow an argument"
+        );
+        assert_eq!(
+            p(&["--bogus=1"], Order::Permute).expect_err("b").0,
+            "unrecognized option '--bogus=1'"
+        );
+        assert_eq!(
+            p(&["--fo=x"], Order::Permute).expect_err("fo").0,
+            "option '--fo=x' is ambiguous; possibilities: '--fork' '--forward-signals'"
         );
     }
 

@@ -11,3 +11,32 @@ pub mod cli;
 pub mod error;
 pub mod ns;
 pub mod table;
+
+/// Defines a binary's process entry point as a C `main` that calls a tool's
+/// `main(argv) -> status` and flushes stdout.
+///
+/// The tools run once and exit or exec, so the Rust runtime's start-up work
+/// (locating the main thread's stack guard through `/proc/self/maps`, an
+/// alternate signal stack, SIGPIPE ignored) is pure overhead on every one of
+/// the thousands of runs a script makes. `std::env::args_os()` still works:
+/// glibc hands argv to std's `.init_array` hook. Use with `#![no_main]`:
+///
+/// ```ignore
+/// #![no_main]
+/// common::c_main!(unshare_rs::main);
+/// ```
+#[macro_export]
+macro_rules! c_main {
+    ($entry:path) => {
+        /// The process entry point, called by the C runtime.
+        #[no_mangle]
+        pub extern "C" fn main(
+            _argc: ::std::ffi::c_int,
+            _argv: *const *const ::std::ffi::c_char,
+        ) -> ::std::ffi::c_int {
+            let status = $entry(::std::env::args_os());
+            let _ = ::std::io::Write::flush(&mut ::std::io::stdout());
+            status
+        }
+    };
+}

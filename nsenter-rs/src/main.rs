@@ -1,5 +1,3 @@
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    ExitCode::from(u8::try_from(nsenter_rs::main(std::env::args_os())).unwrap_or(255))
-}
+//! The standalone `nsenter` binary.
+#![no_main]
+common::c_main!(nsenter_rs::main);

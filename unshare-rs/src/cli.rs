@@ -8,6 +8,7 @@
 //! (unknown option, missing argument) comes after the options before it.
 #![forbid(unsafe_code)]
 
+use crate::idmap::{self, Block, Kind};
 use crate::{ids, signame, Error};
 use common::cli::{parse_partial, HasArg, OptSpec, Order};
 use common::ns::{NsKind, KINDS};
@@ -16,6 +17,7 @@ use nix::mount::MsFlags;
 use nix::sched::CloneFlags;
 use std::ffi::OsString;
 use std::io::Write;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Identifies an option of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +43,16 @@ enum Opt {
     Wd,
     Monotonic,
     Boottime,
+    MountBinfmt,
+    MapUsers,
+    MapGroups,
+    MapAuto,
+    MapSubids,
+    Owner,
+    LoadInterp,
+    ClearEnv,
+    WhitelistEnv,
+    PivotRoot,
 }
 
 /// Index in [`KINDS`] of the namespace kind with option letter `letter`.
@@ -82,8 +94,11 @@ const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(None, "kill-child", HasArg::Optional, Opt::KillChild),
     OptSpec::new(None, "forward-signals", HasArg::No, Opt::ForwardSignals),
     OptSpec::new(None, "mount-proc", HasArg::Optional, Opt::MountProc),
+    OptSpec::new(None, "mount-binfmt", HasArg::Optional, Opt::MountBinfmt),
     OptSpec::new(None, "map-user", HasArg::Required, Opt::MapUser),
+    OptSpec::new(None, "map-users", HasArg::Required, Opt::MapUsers),
     OptSpec::new(None, "map-group", HasArg::Required, Opt::MapGroup),
+    OptSpec::new(None, "map-groups", HasArg::Required, Opt::MapGroups),
     OptSpec::new(Some('r'), "map-root-user", HasArg::No, Opt::MapRootUser),
     OptSpec::new(
         Some('c'),
@@ -91,6 +106,9 @@ const OPTIONS: &[OptSpec<Opt>] = &[
         HasArg::No,
         Opt::MapCurrentUser,
     ),
+    OptSpec::new(None, "map-auto", HasArg::No, Opt::MapAuto),
+    OptSpec::new(None, "map-subids", HasArg::No, Opt::MapSubids),
+    OptSpec::new(None, "owner", HasArg::Required, Opt::Owner),
     OptSpec::new(None, "propagation", HasArg::Required, Opt::Propagation),
     OptSpec::new(None, "setgroups", HasArg::Required, Opt::Setgroups),
     OptSpec::new(None, "keep-caps", HasArg::No, Opt::KeepCaps),
@@ -100,6 +118,12 @@ const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('w'), "wd", HasArg::Required, Opt::Wd),
     OptSpec::new(None, "monotonic", HasArg::Required, Opt::Monotonic),
     OptSpec::new(None, "boottime", HasArg::Required, Opt::Boottime),
+    OptSpec::new(Some('l'), "load-interp", HasArg::Required, Opt::LoadInterp),
+    OptSpec::new(None, "clear-env", HasArg::No, Opt::ClearEnv),
+    OptSpec::new(None, "whitelist-env", HasArg::Required, Opt::WhitelistEnv),
+    // nsbox extension, after util-linux's options so that their prefixes
+    // stay as they are.
+    OptSpec::new(None, "pivot-root", HasArg::Required, Opt::PivotRoot),
     ns_short('m'),
     ns_short('u'),
     ns_short('i'),
@@ -128,11 +152,22 @@ bind-mounting it on FILE, which must exist):
 
 Mounts:
  --mount-proc[=DIR]        mount a fresh proc on DIR (default /proc); implies -m
+ --mount-binfmt[=DIR]      mount a binfmt_misc of the new user namespace on DIR
+                           (default /proc/sys/fs/binfmt_misc, with a fresh
+                           /proc); implies -m and -U
+ -l, --load-interp DEF     register the binfmt_misc interpreter DEF
+                           (:name:type:offset:magic:mask:interpreter:flags);
+                           implies --mount-binfmt
  --propagation slave|shared|private|unchanged
                            propagation of / in the new mount namespace
                            (default: private)
  -R, --root DIR            chroot to DIR before starting PROGRAM
  -w, --wd DIR              start PROGRAM in directory DIR
+ --pivot-root DIR          nsbox extension: make DIR the root as containers do
+                           (DIR bound onto itself when needed, pivot_root(2),
+                           old root detached), so that only the mounts under
+                           DIR remain; --mount-proc and --wd are then inside
+                           DIR; implies -m
 
 Users and groups:
  --map-user UID|NAME       map your user to UID inside (implies -U)
@@ -140,6 +175,18 @@ Users and groups:
                            setgroups deny)
  -r, --map-root-user       same as --map-user=0 --map-group=0
  -c, --map-current-user    map your user and group to themselves
+ --map-users INNER:OUTER:COUNT|auto|subids|all
+                           map COUNT user ids from OUTER to INNER (also the
+                           old OUTER,INNER,COUNT); auto: your first block of
+                           /etc/subuid from 0, subids: the same block onto
+                           itself, all: every id you have; repeatable;
+                           implies -U
+ --map-groups INNER:OUTER:COUNT|auto|subids|all
+                           the same for group ids (/etc/subgid)
+ --map-auto                same as --map-users=auto --map-groups=auto
+ --map-subids              same as --map-users=subids --map-groups=subids
+ --owner UID:GID           switch to UID and GID first, so that they own the
+                           new user namespace (implies -U)
  --setgroups allow|deny    allow or deny setgroups(2) in the user namespace
  --keep-caps               keep the namespace's capabilities across exec
  -S, --setuid UID          switch to UID before starting PROGRAM
@@ -154,6 +201,11 @@ Processes:
 Clocks (need -T):
  --monotonic SECONDS       offset of CLOCK_MONOTONIC
  --boottime SECONDS        offset of CLOCK_BOOTTIME
+
+Environment:
+ --clear-env               start PROGRAM with an empty environment
+ --whitelist-env LIST      start PROGRAM with only the variables named in the
+                           comma-separated LIST (repeatable)
 
  -h, --help                show this help and exit
  -V, --version             show the version and exit
@@ -245,6 +297,23 @@ pub struct Options {
     pub map_user: Option<u32>,
     /// The gid the caller's egid becomes inside (`--map-group`, `-r`, `-c`).
     pub map_group: Option<u32>,
+    /// `--map-users` blocks (and `--map-auto`, `--map-subids`), in
+    /// command-line order.
+    pub user_blocks: Vec<Block>,
+    /// `--map-groups` blocks, likewise.
+    pub group_blocks: Vec<Block>,
+    /// `--owner UID:GID`.
+    pub owner: Option<(u32, u32)>,
+    /// `--mount-binfmt`: where.
+    pub mount_binfmt: Option<OsString>,
+    /// `-l`: the interpreter definition to register.
+    pub load_interp: Option<OsString>,
+    /// `--clear-env`.
+    pub clear_env: bool,
+    /// `--whitelist-env`: the names to keep (`None`: not given).
+    pub whitelist_env: Option<Vec<OsString>>,
+    /// `--pivot-root` (nsbox extension): the new root.
+    pub pivot_root: Option<OsString>,
     /// `--setgroups`.
     pub setgroups: Option<Setgroups>,
     /// `--keep-caps`.
@@ -274,7 +343,22 @@ impl Options {
             .zip(self.persist.iter())
             .filter_map(|(kind, file)| file.as_ref().map(|f| (kind, f)))
     }
+
+    /// True when the uid map is written from outside by the map helper
+    /// (blocks given, or `--owner` with a single map), the single map
+    /// merged in.
+    pub fn user_map_from_outside(&self) -> bool {
+        !self.user_blocks.is_empty() || (self.map_user.is_some() && self.owner.is_some())
+    }
+
+    /// Likewise for the gid map.
+    pub fn group_map_from_outside(&self) -> bool {
+        !self.group_blocks.is_empty() || (self.map_group.is_some() && self.owner.is_some())
+    }
 }
+
+/// Where `--mount-binfmt` and `-l` mount binfmt_misc by default.
+pub const BINFMT_MISC: &str = "/proc/sys/fs/binfmt_misc";
 
 /// What parsing needs from the system: the caller's effective ids (for
 /// `-c`) and name lookups (for `--map-user`/`--map-group`).
@@ -287,6 +371,10 @@ pub struct Context {
     pub user_by_name: fn(&str) -> Option<u32>,
     /// Looks up a group name.
     pub group_by_name: fn(&str) -> Option<u32>,
+    /// The user name of a uid.
+    pub user_name: fn(u32) -> Option<String>,
+    /// Reads a text file (`/etc/subuid`, `/proc/self/uid_map`).
+    pub read: fn(&str) -> std::io::Result<String>,
 }
 
 impl Context {
@@ -297,6 +385,10 @@ impl Context {
             egid: nix::unistd::getegid().as_raw(),
             user_by_name: |n| ids::system_lookup(false, n),
             group_by_name: |n| ids::system_lookup(true, n),
+            user_name: ids::system_user_name,
+            read: |path| {
+                std::fs::read(path).map(|data| String::from_utf8_lossy(&data).into_owned())
+            },
         }
     }
 }
@@ -319,9 +411,71 @@ fn number_error(what: &str, value: &str, errno: Errno) -> Error {
     }
 }
 
+/// A `--map-users`/`--map-groups` value (also the `--map-auto` and
+/// `--map-subids` words) → blocks, reading the files it needs.
+fn blocks(ctx: &Context, kind: Kind, value: &str) -> Result<Vec<Block>, Error> {
+    match value {
+        "auto" | "subids" => {
+            let name = (ctx.user_name)(ctx.euid)
+                .ok_or_else(|| Error::Msg(format!("you (user {}) don't exist.", ctx.euid)))?;
+            let file = kind.subid_file();
+            let text = (ctx.read)(file).map_err(|e| {
+                Error::sys(
+                    format!("could not open '{file}'"),
+                    Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
+                )
+            })?;
+            Ok(vec![idmap::subid_block(
+                &text,
+                file,
+                &name,
+                ctx.euid,
+                value == "subids",
+            )?])
+        }
+        "all" => {
+            let file = format!("/proc/self/{}", kind.map_file());
+            let text = (ctx.read)(&file).map_err(|e| {
+                Error::sys(
+                    format!("could not open '{file}'"),
+                    Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
+                )
+            })?;
+            Ok(idmap::identity_blocks(&text))
+        }
+        _ => idmap::parse_block(value)
+            .map(|b| vec![b])
+            .ok_or_else(|| Error::Msg(format!("invalid mapping '{value}'"))),
+    }
+}
+
+/// `UID:GID` for `--owner`, plain decimal numbers.
+fn parse_owner(value: &str) -> Option<(u32, u32)> {
+    let (uid, gid) = value.split_once(':')?;
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+            .filter(|&id| id != u32::MAX)
+    };
+    Some((number(uid)?, number(gid)?))
+}
+
 /// Parses argv (without argv\[0\]).
 pub fn parse(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> Result<Action, Error> {
-    let (parsed, getopt_error) = parse_partial(args, OPTIONS, Order::StopAtOperand);
+    let args: Vec<OsString> = args.into_iter().collect();
+    let (mut parsed, mut getopt_error) =
+        parse_partial(args.iter().cloned(), OPTIONS, Order::StopAtOperand);
+    // `--pivot-root` must not take `--pi` away from `--pid`: read the
+    // command line again as util-linux's table alone would.
+    if matches!(&getopt_error, Some(e) if e.0.ends_with("possibilities: '--pid' '--pivot-root'")) {
+        let util_linux: Vec<OptSpec<Opt>> = OPTIONS
+            .iter()
+            .copied()
+            .filter(|o| o.id != Opt::PivotRoot)
+            .collect();
+        (parsed, getopt_error) = parse_partial(args, &util_linux, Order::StopAtOperand);
+    }
     let mut o = Options {
         flags: CloneFlags::empty(),
         persist: Default::default(),
@@ -332,6 +486,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> Result<
         propagation: Propagation::Private,
         map_user: None,
         map_group: None,
+        user_blocks: Vec::new(),
+        group_blocks: Vec::new(),
+        owner: None,
+        mount_binfmt: None,
+        load_interp: None,
+        clear_env: false,
+        whitelist_env: None,
+        pivot_root: None,
         setgroups: None,
         keep_caps: false,
         setuid: None,
@@ -434,6 +596,64 @@ pub fn parse(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> Result<
                         .map_err(|e| number_error("failed to parse boottime offset", &v, e))?,
                 );
             }
+            Opt::MountBinfmt => {
+                o.flags |= CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUSER;
+                o.mount_binfmt = Some(match value {
+                    Some(dir) => dir,
+                    None => {
+                        o.mount_proc.get_or_insert_with(|| "/proc".into());
+                        BINFMT_MISC.into()
+                    }
+                });
+            }
+            Opt::LoadInterp => {
+                o.flags |= CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUSER;
+                if o.mount_binfmt.is_none() {
+                    o.mount_proc.get_or_insert_with(|| "/proc".into());
+                    o.mount_binfmt = Some(BINFMT_MISC.into());
+                }
+                o.load_interp = value;
+            }
+            Opt::MapUsers => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                o.user_blocks.extend(blocks(ctx, Kind::User, &v)?);
+            }
+            Opt::MapGroups => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                o.group_blocks.extend(blocks(ctx, Kind::Group, &v)?);
+            }
+            Opt::MapAuto | Opt::MapSubids => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                let word = if opt == Opt::MapAuto {
+                    "auto"
+                } else {
+                    "subids"
+                };
+                o.user_blocks.extend(blocks(ctx, Kind::User, word)?);
+                o.group_blocks.extend(blocks(ctx, Kind::Group, word)?);
+            }
+            Opt::Owner => {
+                o.flags |= CloneFlags::CLONE_NEWUSER;
+                o.owner = Some(
+                    parse_owner(&v).ok_or_else(|| Error::Msg("failed to parse owner".into()))?,
+                );
+            }
+            Opt::ClearEnv => o.clear_env = true,
+            Opt::WhitelistEnv => {
+                let names = o.whitelist_env.get_or_insert_with(Vec::new);
+                if let Some(list) = &value {
+                    names.extend(
+                        list.as_bytes()
+                            .split(|&b| b == b',')
+                            .filter(|n| !n.is_empty())
+                            .map(|n| OsString::from_vec(n.to_vec())),
+                    );
+                }
+            }
+            Opt::PivotRoot => {
+                o.flags |= CloneFlags::CLONE_NEWNS;
+                o.pivot_root = value;
+            }
         }
     }
     if let Some(e) = getopt_error {
@@ -453,9 +673,15 @@ fn validate(o: &Options) -> Result<(), Error> {
             "options --monotonic and --boottime require unsharing of a time namespace (-T)".into(),
         ));
     }
-    if o.map_group.is_some() && o.setgroups == Some(Setgroups::Allow) {
+    if o.map_group.is_some() && !o.group_map_from_outside() && o.setgroups == Some(Setgroups::Allow)
+    {
         return Err(Error::Msg(
             "options --setgroups=allow and --map-group are mutually exclusive".into(),
+        ));
+    }
+    if o.root.is_some() && o.pivot_root.is_some() {
+        return Err(Error::Msg(
+            "options --root and --pivot-root are mutually exclusive".into(),
         ));
     }
     if o.persistent()
@@ -502,6 +728,13 @@ mod tests {
             egid: 100,
             user_by_name: |n| (n == "nobody").then_some(65534),
             group_by_name: |n| (n == "users").then_some(100),
+            user_name: |uid| (uid == 1000).then(|| "alice".to_owned()),
+            read: |path| match path {
+                "/etc/subuid" => Ok("bob:1:2\nalice:100000:65536\n".into()),
+                "/etc/subgid" => Ok("1000:200000:1000\n".into()),
+                "/proc/self/uid_map" => Ok("0 1000 1\n1 100000 65536\n".into()),
+                _ => Err(std::io::Error::from_raw_os_error(libc::ENOENT)),
+            },
         }
     }
 
@@ -688,6 +921,114 @@ mod tests {
             err(&["--propagation"]),
             "usage: option '--propagation' requires an argument"
         );
+    }
+
+    #[test]
+    fn id_blocks() {
+        let o = run(&["--map-users=0:100000:65536", "--map-users", "100000,0,10"]).expect("blocks");
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWUSER);
+        let b = |inner, outer, count| Block {
+            inner: Some(inner),
+            outer,
+            count,
+        };
+        assert_eq!(o.user_blocks, vec![b(0, 100000, 65536), b(0, 100000, 10)]);
+        assert!(o.group_blocks.is_empty());
+        let o = run(&["--map-users=all", "--map-auto", "--map-subids"]);
+        let o = o.expect("files");
+        let auto = Block {
+            inner: None,
+            outer: 100000,
+            count: 65536,
+        };
+        assert_eq!(
+            o.user_blocks,
+            vec![b(0, 0, 1), b(1, 1, 65536), auto, b(100000, 100000, 65536)]
+        );
+        assert_eq!(
+            o.group_blocks,
+            vec![
+                Block {
+                    inner: None,
+                    outer: 200000,
+                    count: 1000
+                },
+                b(200000, 200000, 1000)
+            ]
+        );
+        assert!(o.user_map_from_outside() && o.group_map_from_outside());
+        assert_eq!(err(&["--map-users=1:2"]), "invalid mapping '1:2'");
+        assert_eq!(
+            err(&["--map-groups=all"]),
+            "could not open '/proc/self/gid_map': No such file or directory"
+        );
+        assert_eq!(
+            err(&["--map-u=1"]),
+            "usage: option '--map-u' is ambiguous; possibilities: '--map-user' '--map-users'"
+        );
+    }
+
+    #[test]
+    fn single_maps_go_outside_with_blocks_or_owner() {
+        let o = run(&["-r"]).expect("-r");
+        assert!(!o.user_map_from_outside() && !o.group_map_from_outside());
+        let o = run(&["-r", "--map-users=0:1:1"]).expect("-r blocks");
+        assert!(o.user_map_from_outside() && !o.group_map_from_outside());
+        let o = run(&["-r", "--owner=1000:100"]).expect("-r owner");
+        assert_eq!(o.owner, Some((1000, 100)));
+        assert!(o.user_map_from_outside() && o.group_map_from_outside());
+        // The group map is written from outside: setgroups stays free.
+        assert!(run(&["-r", "--map-groups=0:5:1", "--setgroups=allow"]).is_ok());
+        for bad in [
+            "1000",
+            "1000:",
+            ":1",
+            "a:b",
+            "1:2:3",
+            "-1:0",
+            "4294967295:0",
+        ] {
+            assert_eq!(err(&["--owner", bad]), "failed to parse owner", "{bad}");
+        }
+    }
+
+    #[test]
+    fn binfmt_environment_and_pivot_root() {
+        let both = CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUSER;
+        let o = run(&["--mount-binfmt"]).expect("binfmt");
+        assert_eq!(o.flags, both);
+        assert_eq!(o.mount_binfmt, Some(BINFMT_MISC.into()));
+        assert_eq!(o.mount_proc, Some("/proc".into()));
+        let o = run(&["--mount-proc=/p", "--mount-binfmt=/b"]).expect("dirs");
+        assert_eq!(
+            (o.mount_proc, o.mount_binfmt),
+            (Some("/p".into()), Some("/b".into()))
+        );
+        let o = run(&["-l", ":a:E::x::/bin/sh:F"]).expect("-l");
+        assert_eq!(o.flags, both);
+        assert_eq!(o.mount_binfmt, Some(BINFMT_MISC.into()));
+        assert_eq!(o.load_interp, Some(":a:E::x::/bin/sh:F".into()));
+        let o = run(&["--clear-env"]).expect("clear");
+        assert!(o.clear_env && o.whitelist_env.is_none());
+        let o = run(&["--whitelist-env", "A,B,", "--whitelist-env=C"]).expect("list");
+        assert_eq!(
+            o.whitelist_env,
+            Some(vec!["A".into(), "B".into(), "C".into()])
+        );
+        let o = run(&["--pivot-root", "/srv/r"]).expect("pivot");
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWNS);
+        assert_eq!(o.pivot_root, Some("/srv/r".into()));
+        assert_eq!(
+            err(&["--pivot-root=/r", "-R", "/"]),
+            "options --root and --pivot-root are mutually exclusive"
+        );
+        // The extension leaves util-linux's prefixes alone.
+        let o = run(&["--pi", "--piv=/r"]);
+        assert!(o.is_err());
+        let o = run(&["--pi"]).expect("--pi is --pid");
+        assert_eq!(o.flags, CloneFlags::CLONE_NEWPID);
+        let o = run(&["--piv=/r"]).expect("--piv");
+        assert_eq!(o.pivot_root, Some("/r".into()));
     }
 
     #[test]

@@ -106,6 +106,23 @@ pub fn system_lookup(group: bool, name: &str) -> Option<u32> {
     lookup_name(&String::from_utf8_lossy(&data), name)
 }
 
+/// The name of the first `/etc/passwd` entry with uid `uid`.
+pub fn system_user_name(uid: u32) -> Option<String> {
+    let data = std::fs::read("/etc/passwd").ok()?;
+    name_of(&String::from_utf8_lossy(&data), uid)
+}
+
+/// The name (first field) of the first passwd-style line whose third field
+/// is `id`.
+pub fn name_of(db: &str, id: u32) -> Option<String> {
+    db.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let found: u32 = fields.nth(1)?.parse().ok()?;
+        (found == id && !name.is_empty()).then(|| name.to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +168,7 @@ mod tests {
         assert_eq!(resolve_id("4294967295", &by_name), Err(Errno::EINVAL));
         assert_eq!(resolve_id("99999999999", &by_name), Err(Errno::ERANGE));
         assert_eq!(resolve_id("", &by_name), Err(Errno::EINVAL));
+        assert_eq!(name_of(db, 65534).as_deref(), Some("nobody"));
+        assert_eq!(name_of(db, 7), None);
     }
 }

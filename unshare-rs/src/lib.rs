@@ -4,7 +4,7 @@
 //! # Model
 //!
 //! The tool is one straight line of steps, in util-linux's order
-//! (reference §2.2), taken by at most four processes:
+//! (reference §2.2), taken by at most five processes:
 //!
 //! ```text
 //! argv ──cli::parse──▶ Options ──unshare::run──▶ exec(program)
@@ -12,13 +12,17 @@
 //!  unshare process        bind helper (only --NS=FILE with -m or -U)
 //!  ───────────────        ───────────
 //!  fork helper ─────────▶ waits, still in the original mount/user ns
-//!  unshare(2)
+//!  fork map helper ─────▶ (only id blocks, or --owner with a single map)
+//!  [--owner] setuid         waits, then writes /proc/PID/{u,g}id_map
+//!  unshare(2)               (root) or runs newuidmap/newgidmap
+//!  release map helper ──▶
 //!  time offsets
 //!  [--fork] fork ───────▶ child: waits until the namespaces are bound,
-//!  bind NS files ◀──────       then maps ids, propagation, chroot,
-//!    (helper or self)          /proc, setgid/setuid, caps, exec
-//!  wait child, pass on
+//!  bind NS files ◀──────       then maps ids, propagation, chroot
+//!    (helper or self)          or pivot_root, /proc, binfmt,
+//!  wait child, pass on         setgid/setuid, caps, environment, exec
 //!  its status or signal
+//!  (and its stops)
 //! ```
 //!
 //! * [`cli`] turns argv into [`cli::Options`] (or help/version) and rejects
@@ -27,6 +31,10 @@
 //! * `persist` owns `--NS=FILE`: the helper forked before unshare(2), the
 //!   bind mounts of `/proc/PID/ns/*`, undoing them if one fails, and an
 //!   error that names the cause.
+//! * `idmap` owns the block maps (`--map-users`, `--map-groups`, `auto`,
+//!   `subids`, `all`): where they come from, the single map merged in with
+//!   util-linux's "hole", and the map helper.
+//! * `pivot` is the nsbox extension `--pivot-root=DIR`.
 //! * `gate` is the one-shot go signal between those processes.
 //! * `sys` holds the few system calls nix lacks; it is the only module
 //!   with `unsafe`.
@@ -38,8 +46,10 @@
 
 pub mod cli;
 mod gate;
+mod idmap;
 mod ids;
 mod persist;
+mod pivot;
 mod signame;
 mod sys;
 mod unshare;

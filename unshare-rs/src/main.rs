@@ -1,5 +1,3 @@
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    ExitCode::from(u8::try_from(unshare_rs::main(std::env::args_os())).unwrap_or(255))
-}
+//! The standalone `unshare` binary.
+#![no_main]
+common::c_main!(unshare_rs::main);

@@ -164,3 +164,69 @@ pub fn send_nosignal(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
     };
     usize::try_from(n).map_err(|_| Errno::last())
 }
+
+/// waitpid(pid, WUNTRACED), retried on EINTR, until the child has exited
+/// or been killed. A child that stops does not leave unshare waiting
+/// unseen: unshare stops itself too (so a job-control shell gets its
+/// prompt back), and once continued, continues the child.
+pub fn wait_following_stops(pid: Pid) -> Result<Ended, Errno> {
+    loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: `status` is a valid, writable c_int for the call.
+        let rc = unsafe { libc::waitpid(pid.as_raw(), &mut status, libc::WUNTRACED) };
+        if rc < 0 {
+            match Errno::last() {
+                Errno::EINTR => continue,
+                e => return Err(e),
+            }
+        }
+        if libc::WIFEXITED(status) {
+            return Ok(Ended::Exited(libc::WEXITSTATUS(status)));
+        }
+        if libc::WIFSIGNALED(status) {
+            return Ok(Ended::Signaled(libc::WTERMSIG(status)));
+        }
+        if libc::WIFSTOPPED(status) {
+            // SAFETY: kill(2) on our own pid and on our child; no memory
+            // is involved. SIGSTOP returns once we are continued.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGSTOP);
+                libc::kill(pid.as_raw(), libc::SIGCONT);
+            }
+        }
+    }
+}
+
+/// clearenv(3): empties the environment.
+pub fn clear_env() -> Result<(), Errno> {
+    // SAFETY: unshare is single-threaded (see [`fork`]), so nothing else
+    // reads the environment while it is emptied; no pointer into it is
+    // held across the call.
+    let rc = unsafe { libc::clearenv() };
+    Errno::result(rc).map(drop)
+}
+
+/// Where `path` is in the mount tree (statx, Linux 5.8): whether it is
+/// the root of a mount (`STATX_ATTR_MOUNT_ROOT`, `None` if the kernel does
+/// not say) and the id of the mount it is on (`STATX_MNT_ID`, as in
+/// /proc/self/mountinfo).
+pub fn mount_of(path: &std::ffi::CStr) -> Result<(Option<bool>, Option<u64>), Errno> {
+    // SAFETY: statx is plain data; all-zero is a valid value.
+    let mut st: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and `st` is a writable statx that
+    // outlives the call.
+    let rc = unsafe {
+        libc::statx(
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            0,
+            libc::STATX_MNT_ID,
+            &mut st,
+        )
+    };
+    Errno::result(rc)?;
+    let bit = u64::try_from(libc::STATX_ATTR_MOUNT_ROOT).map_err(|_| Errno::EINVAL)?;
+    let is_root = (st.stx_attributes_mask & bit != 0).then_some(st.stx_attributes & bit != 0);
+    let id = (st.stx_mask & libc::STATX_MNT_ID != 0).then_some(st.stx_mnt_id);
+    Ok((is_root, id))
+}

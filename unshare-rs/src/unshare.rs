@@ -6,8 +6,10 @@
 //! output is its own.
 #![forbid(unsafe_code)]
 
-use crate::cli::{Options, Propagation, Setgroups};
+use crate::cli::{Options, Propagation, Setgroups, BINFMT_MISC};
+use crate::idmap::{self, Mapper};
 use crate::persist::Binder;
+use crate::pivot;
 use crate::{gate, sys, Error};
 use nix::errno::Errno;
 use nix::mount::{mount, MsFlags};
@@ -15,10 +17,11 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sched::{unshare, CloneFlags};
 use nix::sys::signal::{sigprocmask, SigAction, SigSet, SigmaskHow, Signal};
 use nix::unistd::{getpid, ForkResult, Gid, Uid};
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 
 /// The caller's ids, taken before unshare(2) changes what getuid() says.
 struct Caller {
@@ -39,8 +42,21 @@ pub fn run(prog: &str, options: &Options) -> Result<i32, Error> {
     let last_cap = o.keep_caps.then(common::caps::last_cap);
 
     let mut binder = Binder::prepare(prog, o.persistent().collect(), o.flags)?;
+    let users = o
+        .user_map_from_outside()
+        .then(|| idmap::merge(&o.user_blocks, caller.euid, o.map_user));
+    let groups = o
+        .group_map_from_outside()
+        .then(|| idmap::merge(&o.group_blocks, caller.egid, o.map_group));
+    let mapper = Mapper::prepare(prog, users.as_deref(), groups.as_deref())?;
+    if let Some((uid, gid)) = o.owner {
+        switch_owner(uid, gid)?;
+    }
     unshare(o.flags).map_err(|e| Error::sys("unshare failed", e))?;
     binder.after_unshare()?;
+    if let Some(mapper) = mapper {
+        mapper.release()?;
+    }
 
     if let Some(secs) = o.boottime {
         set_clock_offset(libc::CLOCK_BOOTTIME, secs)?;
@@ -60,6 +76,13 @@ pub fn run(prog: &str, options: &Options) -> Result<i32, Error> {
 
     setup(o, &caller, last_cap)?;
     Err(exec(prog, o))
+}
+
+/// `--owner`: the credentials that will own the new user namespace.
+fn switch_owner(uid: u32, gid: u32) -> Result<(), Error> {
+    nix::unistd::setgroups(&[]).map_err(|e| Error::sys("setgroups failed", e))?;
+    nix::unistd::setgid(Gid::from_raw(gid)).map_err(|e| Error::sys("setgid() failed", e))?;
+    nix::unistd::setuid(Uid::from_raw(uid)).map_err(|e| Error::sys("setuid() failed", e))
 }
 
 /// `"<clockid> <secs> 0"` into `/proc/self/timens_offsets`.
@@ -187,7 +210,7 @@ fn fork_and_wait(o: &Options, binder: &mut Binder<'_>) -> Result<Option<i32>, Er
                 // If the child is gone already, its end is passed on below.
                 let _ = opener.open();
             }
-            match sys::wait(child).map_err(|e| Error::sys("waitpid failed", e))? {
+            match sys::wait_following_stops(child).map_err(|e| Error::sys("waitpid failed", e))? {
                 sys::Ended::Exited(code) => Ok(Some(code)),
                 sys::Ended::Signaled(signo) => Err(die_of(signo)),
             }
@@ -247,13 +270,14 @@ fn lossy(s: &OsStr) -> std::borrow::Cow<'_, str> {
     s.to_string_lossy()
 }
 
-/// Steps 13–21: id maps, setgroups, propagation, chroot/chdir, /proc,
-/// credentials, capabilities.
+/// Steps 13–22: id maps, setgroups, propagation, an `F` interpreter
+/// before --root, chroot or --pivot-root, chdir, /proc, binfmt_misc,
+/// credentials, capabilities, environment.
 fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Error> {
-    if let Some(uid) = o.map_user {
+    if let Some(uid) = o.map_user.filter(|_| !o.user_map_from_outside()) {
         write_proc("/proc/self/uid_map", &format!("{uid} {} 1", caller.euid))?;
     }
-    if let Some(gid) = o.map_group {
+    if let Some(gid) = o.map_group.filter(|_| !o.group_map_from_outside()) {
         // Since Linux 3.19 gid_map can only be written (without privilege
         // in the parent namespace) once setgroups is denied.
         setgroups_control(Setgroups::Deny)?;
@@ -270,6 +294,17 @@ fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Erro
         }
     }
 
+    // `-l` with the F flag (the interpreter is opened when registered) and
+    // --root: register from the old root, where the interpreter is.
+    let fixed_interp = o
+        .load_interp
+        .as_ref()
+        .filter(|i| is_fixed(i) && o.root.is_some());
+    if let Some(interp) = fixed_interp {
+        mount_binfmt(OsStr::new(BINFMT_MISC))?;
+        load_interp(OsStr::new(BINFMT_MISC), interp)?;
+    }
+
     if let Some(root) = &o.root {
         nix::unistd::chroot(root.as_os_str()).map_err(|e| {
             Error::sys(
@@ -278,13 +313,22 @@ fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Erro
             )
         })?;
     }
-    let wd = o.wd.as_deref().or(o.root.as_ref().map(|_| OsStr::new("/")));
+    let mut proc_mounted = false;
+    if let Some(dir) = &o.pivot_root {
+        proc_mounted = pivot::enter(
+            dir,
+            o.mount_proc.as_deref(),
+            o.flags.contains(CloneFlags::CLONE_NEWUSER),
+        )?;
+    }
+    let new_root = o.root.is_some() || o.pivot_root.is_some();
+    let wd = o.wd.as_deref().or(new_root.then_some(OsStr::new("/")));
     if let Some(wd) = wd {
         nix::unistd::chdir(wd)
             .map_err(|e| Error::sys(format!("cannot change directory to {}", lossy(wd)), e))?;
     }
 
-    if let Some(dir) = &o.mount_proc {
+    if let Some(dir) = o.mount_proc.as_ref().filter(|_| !proc_mounted) {
         if o.root.is_none() && o.propagation != Propagation::Private {
             // The recursive private change of / did not cover DIR; a DIR
             // that is not a mount point gives EINVAL, which is fine.
@@ -314,6 +358,15 @@ fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Erro
         .map_err(|e| Error::sys(format!("mount {} failed", lossy(dir)), e))?;
     }
 
+    if let Some(dir) = &o.mount_binfmt {
+        mount_binfmt(dir)?;
+    }
+    if let Some(interp) = o.load_interp.as_ref().filter(|_| fixed_interp.is_none()) {
+        if let Some(dir) = &o.mount_binfmt {
+            load_interp(dir, interp)?;
+        }
+    }
+
     if let Some(gid) = o.setgid {
         nix::unistd::setgroups(&[]).map_err(|e| Error::sys("setgroups failed", e))?;
         nix::unistd::setgid(Gid::from_raw(gid)).map_err(|e| Error::sys("setgid() failed", e))?;
@@ -328,7 +381,67 @@ fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Erro
                 .map_err(|(what, e)| Error::sys(what, e))?;
         }
     }
+
+    if o.clear_env || o.whitelist_env.is_some() {
+        set_environment(o.whitelist_env.as_deref().unwrap_or_default())?;
+    }
     Ok(())
+}
+
+/// `--clear-env`, `--whitelist-env`: empties the environment but for the
+/// variables named in `keep` (their current values). util-linux keeps the
+/// whole environment when none of the named variables is set (its list of
+/// kept variables is then empty, which it reads as "no whitelist"); nsbox
+/// clears it, as the option says.
+fn set_environment(keep: &[OsString]) -> Result<(), Error> {
+    let kept: Vec<(&OsString, OsString)> = keep
+        .iter()
+        .filter(|name| !name.as_bytes().contains(&b'='))
+        .filter_map(|name| std::env::var_os(name).map(|value| (name, value)))
+        .collect();
+    sys::clear_env().map_err(|e| Error::sys("clearenv failed", e))?;
+    for (name, value) in kept {
+        std::env::set_var(name, value);
+    }
+    Ok(())
+}
+
+/// True if a binfmt_misc definition has the `F` (fix binary) flag: the
+/// interpreter is opened when registered, not when used.
+fn is_fixed(interp: &OsStr) -> bool {
+    let bytes = interp.as_bytes();
+    let flags = bytes.iter().rposition(|&b| b == b':').map(|i| &bytes[i..]);
+    flags.is_some_and(|f| f.contains(&b'F'))
+}
+
+/// Mounts a binfmt_misc (the new user namespace's own instance) on `dir`.
+fn mount_binfmt(dir: &OsStr) -> Result<(), Error> {
+    mount(
+        Some("binfmt_misc"),
+        dir,
+        Some("binfmt_misc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC | MsFlags::MS_NODEV,
+        None::<&str>,
+    )
+    .map_err(|e| Error::sys(format!("mount {} failed", lossy(dir)), e))
+}
+
+/// Writes the definition `interp` to `DIR/register`.
+fn load_interp(dir: &OsStr, interp: &OsStr) -> Result<(), Error> {
+    let register = std::path::Path::new(dir).join("register");
+    let shown = lossy(dir);
+    if !std::path::Path::new(dir).is_dir() {
+        let e = std::fs::metadata(dir)
+            .map(|_| Errno::ENOTDIR)
+            .unwrap_or_else(|e| errno(&e));
+        return Err(Error::sys(format!("cannot open {shown}"), e));
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .open(&register)
+        .map_err(|e| Error::sys(format!("cannot open {shown}/register"), errno(&e)))?;
+    file.write_all(interp.as_bytes())
+        .map_err(|e| Error::sys(format!("write failed {shown}/register"), errno(&e)))
 }
 
 /// Execs the program (or the user's shell); returns the failure.
