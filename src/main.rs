@@ -19,6 +19,7 @@ type Entry = fn(Vec<OsString>) -> i32;
 /// Every tool: name, install path (busybox `--list-full` layout), entry point.
 const TOOLS: &[(&str, &str, Entry)] = &[
     ("findmnt", "bin/findmnt", |a| mountinfo_rs::findmnt::main(a)),
+    ("lsns", "usr/bin/lsns", |a| lsns_rs::main(a)),
     ("mount", "bin/mount", |a| mountinfo_rs::mount::main(a)),
     ("nsenter", "usr/bin/nsenter", |a| nsenter_rs::main(a)),
     ("pivot_root", "sbin/pivot_root", |a| pivot_rs::main(a)),
@@ -43,7 +44,7 @@ fn usage() -> i32 {
     println!(
         "nsbox {}: Linux namespace tools in one multicall binary.\n\n\
          Usage: nsbox TOOL [ARGS...]\n   or: TOOL [ARGS...]   (through a link named TOOL)\n       \
-         nsbox --list | --list-full | --install [-s] [DIR]\n\nTools:",
+         nsbox --list | --list-full | --install [-s] [DIR] | --version\n\nTools:",
         env!("CARGO_PKG_VERSION")
     );
     for (tool, _, _) in TOOLS {
@@ -58,6 +59,10 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
     };
     match first.as_bytes() {
         b"--help" | b"-h" => usage(),
+        b"--version" | b"-V" => {
+            println!("{}", common::error::version_line("nsbox"));
+            0
+        }
         b"--list" => {
             TOOLS.iter().for_each(|(tool, _, _)| println!("{tool}"));
             0

@@ -169,7 +169,7 @@ const CASES: &[Case] = &[
         "outputs-list-columns",
         false,
         &["--list-columns"],
-        Expect::Gap("-H/--list-columns is not implemented (its text is util-linux's column descriptions)"),
+        Expect::Gap("-H prints nsbox's own column descriptions (util-linux's text is not copied); names and types match, see list_columns_names_every_column_with_its_type_in_our_words"),
     ),
     case("outputs-messy-mountinfo", true, &["--tab-file", "@messy"]),
     case("outputs-nofsroot", false, &["--nofsroot", "--tab-file", "@messy"]),
@@ -394,6 +394,8 @@ const FORMATS: &[&[&str]] = &[
     &["-J", "-o", "+PROPAGATION,OPT-FIELDS,MAJ:MIN,ID,PARENT"],
     &["-P", "-o", "+MAJ:MIN,FSROOT,OPT-FIELDS"],
     &["-y", "-P", "-o", "TARGET,MAJ:MIN,FS-OPTIONS"],
+    &["-y", "-l", "-o", "TARGET,MAJ:MIN,FS-OPTIONS"],
+    &["-y", "-o", "MAJ:MIN,TARGET"],
 ];
 
 fn assert_same(name: &str, data: &[u8], extra: &[&[&str]]) {
@@ -889,4 +891,538 @@ fn task_option_reads_another_namespace() {
         kill $p; wait $p || true";
     let out = sh(script);
     assert_eq!(ok(&out), "innerfs\nnot-here\n");
+}
+
+// ---------------------------------------------------------------------------
+// fstab-format tables, --mtab with utab, --verify, --vfs-all
+
+/// fstab lines of every kind libmount accepts or rejects: tags, escapes,
+/// missing fields, junk after PASSNO, a bad FREQ, comments, CRLF, blanks.
+const FSTAB: &[u8] = b"# static file system information
+UUID=1234-abcd / ext4 rw,noatime,errors=remount-ro,x-systemd.foo,user 0 1
+LABEL=boot /boot ext2 defaults 1 2
+\t/dev/sda3\tnone\tswap\tsw,pri=x,discard=bad\t0\t0
+proc /proc proc
+tmpfs /tmp tmpfs ro,nosuid,size=10%,mode=1777 0
+server:/x /net nfs4 _netdev,noauto 0 0 junk
+bad line
+/dev/sdb1 /x ext4 defaults zz 0
+/dev/null /mnt/sp\\040ace ext4 bind,comment=x,X-y,\"q,w\" -1 +2\r
+
+/tmp /tmp/sub none bind
+/tmp /tmp/sub2 none defaults
+/etc/hostname /tmp/sub/x none
+/dev/sda1 /tmp ext9 noauto
+FOO=bar /b ext4
+/tmp/../tmp /usr auto
+PARTUUID=x /c vfat nofail 0 0
+";
+
+#[test]
+fn fstab_format_files_match_util_linux() {
+    let scratch = Scratch::new("fstab");
+    let file = scratch.file("fstab", FSTAB);
+    let sets: &[&[&str]] = &[
+        &[],
+        &["-l"],
+        &["-r"],
+        &["-J"],
+        &["-P"],
+        &["--tree"],
+        &["-o", "SOURCE,TARGET,FSTYPE,OPTIONS,VFS-OPTIONS,FS-OPTIONS,FREQ,PASSNO,ID,PARENT,PROPAGATION,FSROOT,MAJ:MIN,OPT-FIELDS,LABEL,UUID,PARTUUID"],
+        &["-J", "-o", "SOURCE,FREQ,PASSNO,ID,PARENT,OPTIONS"],
+        &["-O", "noauto"],
+        &["-O", "bind"],
+        &["-t", "ext4,ext2"],
+        &["-t", "noswap"],
+        &["/boot"],
+        &["-S", "LABEL=boot"],
+        &["-T", "/proc"],
+        &["-f", "-d", "backward"],
+        &["-i", "--pseudo"],
+        &["-U"],
+        &["-x"],
+        &["-x", "--verbose"],
+        &["-x", "-f"],
+        &["-x", "/tmp"],
+        &["-x", "-C", "--verbose"],
+        &["-s"],
+        &["-s", "-x", "--verbose"],
+        &["--vfs-all", "-o", "TARGET,VFS-OPTIONS"],
+    ];
+    let diffs = differences(&file, sets);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+/// fstab lines with hostile content: invalid UTF-8, escaped tab and
+/// backslash, CRLF, a quoted tag, numbers that overflow an `int` or a
+/// `long`, a bad FREQ, too few fields, no newline at the end.
+const FSTAB_HOSTILE: &[u8] = b"/dev/\xff\xfe /m\\011t ext4 ro\r
+  LABEL=a\\040b /x\\134y vfat user,uid=1000 1
+/a /b c d 0 0 \n/a /b\n/a\n-  - - -
+\"LABEL=x\" /q xfs defaults 0 1
+/z /z none bind,x-mount.mkdir 2147483648 0
+/z /y none bind 4294967296 99999999999999999999
+/z /x none bind 0 -2147483649
+/z /w none bind -5 +3
+none /n tmpfs defaults 0x 0
+/last /l ext4 noauto";
+
+#[test]
+fn hostile_fstab_lines_match_util_linux() {
+    let scratch = Scratch::new("fstabhostile");
+    let file = scratch.file("fstab", FSTAB_HOSTILE);
+    let sets: &[&[&str]] = &[
+        &[],
+        &["-J"],
+        &["-P"],
+        &[
+            "-r",
+            "-o",
+            "SOURCE,TARGET,FSTYPE,OPTIONS,VFS-OPTIONS,FS-OPTIONS,FREQ,PASSNO,LABEL,UUID",
+        ],
+        &["-x", "--verbose"],
+        &["-t", "vfat,xfs"],
+        &["-e", "-o", "SOURCE"],
+    ];
+    let diffs = differences(&file, sets);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn a_table_keeps_the_format_of_its_first_file() {
+    // libmount guesses once per table: a mountinfo file read after an
+    // fstab file is parsed as fstab (and fails line by line).
+    let scratch = Scratch::new("fmt");
+    let fstab = scratch.file("fstab", b"/dev/a /a ext4 defaults 0 0\n");
+    let mi = scratch.file("mi", b"20 1 8:4 / / rw - ext4 /dev/a rw\n");
+    let (f, m) = (fstab.to_str().expect("utf-8"), mi.to_str().expect("utf-8"));
+    for args in [["-F", f, "-F", m], ["-F", m, "-F", f]] {
+        let Some(want) = theirs(&args, "C") else {
+            return;
+        };
+        assert_eq!(transcript(&ours(&args, "C")), transcript(&want));
+    }
+}
+
+#[test]
+fn fstab_default_path_comes_from_libmount_fstab() {
+    let scratch = Scratch::new("envfstab");
+    let file = scratch.file("fstab", FSTAB);
+    for args in [
+        &["-s"][..],
+        &["-s", "-x"],
+        &["-x", "--verbose"],
+        &["-s", "-J"],
+    ] {
+        let run = |mut c: Command| {
+            c.args(args)
+                .env("LIBMOUNT_FSTAB", &file)
+                .env("LC_ALL", "C")
+                .output()
+                .expect("run findmnt")
+        };
+        if !Path::new(UTIL_LINUX).exists() {
+            return;
+        }
+        let want = run(Command::new(UTIL_LINUX));
+        let got = run(tool("findmnt"));
+        assert_eq!(transcript(&got), transcript(&want), "findmnt {args:?}");
+    }
+    // A missing fstab: libmount names no file.
+    let out = tool("findmnt")
+        .arg("-s")
+        .env("LIBMOUNT_FSTAB", "/nonexistent/fstab")
+        .output()
+        .expect("run findmnt");
+    assert_eq!(
+        transcript(&out),
+        "---\nfindmnt: can't read (null): No such file or directory\nrc=1\n"
+    );
+}
+
+#[test]
+fn mtab_merges_utab_options_like_util_linux() {
+    let Ok(mi) = std::fs::read_to_string("/proc/self/mountinfo") else {
+        return;
+    };
+    let Some(first) = mi.lines().next() else {
+        return;
+    };
+    let f: Vec<&str> = first.split(' ').collect();
+    let (id, target) = (f[0], f[4]);
+    // util-linux 2.38 matches utab records by source, root and mount point
+    // only (2.42 by ID first): give the real ones so that both agree.
+    let Some(dash) = f.iter().position(|w| *w == "-") else {
+        return;
+    };
+    let source = f.get(dash + 2).copied().unwrap_or("none");
+    let scratch = Scratch::new("utab");
+    let utab = scratch.file(
+        "utab",
+        format!(
+            "ID={id} SRC={source} TARGET={target} ROOT=/ OPTS=x-foo,user=me\n\
+             SRC=nomatch TARGET=/nowhere ROOT=/ OPTS=_netdev\n\
+             TARGET=/incomplete OPTS=noauto\n"
+        )
+        .as_bytes(),
+    );
+    for args in [
+        &["-m"][..],
+        &["-m", "-J"],
+        &["-m", "-O", "x-foo"],
+        &["-m", "-x"],
+    ] {
+        let run = |mut c: Command| {
+            c.args(args)
+                .env("LIBMOUNT_UTAB", &utab)
+                .env("LC_ALL", "C")
+                .output()
+                .expect("run findmnt")
+        };
+        if !Path::new(UTIL_LINUX).exists() {
+            return;
+        }
+        let want = run(Command::new(UTIL_LINUX));
+        let got = run(tool("findmnt"));
+        assert_eq!(transcript(&got), transcript(&want), "findmnt {args:?}");
+    }
+}
+
+#[test]
+fn vfs_all_matches_util_linux_on_crafted_options() {
+    assert_same(
+        "vfsall",
+        b"20 1 8:4 / / ro,nosuid,nodev,noexec,noatime,nodiratime - ext4 /dev/a rw\n\
+          21 20 0:5 / /a rw,relatime,nosymfollow - tmpfs t rw,sync,mand,lazytime,dirsync,iversion\n\
+          22 20 0:6 / /b rw,strictatime - tmpfs t ro,silent\n",
+        &[
+            &["--vfs-all", "-o", "TARGET,VFS-OPTIONS,OPTIONS"],
+            &["--vfs-all", "-J"],
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// -H and nsbox's propagation columns
+
+#[test]
+fn list_columns_names_every_column_with_its_type_in_our_words() {
+    let out = tool("findmnt").arg("-H").output().expect("run findmnt");
+    let text = ok(&out);
+    let want =
+        std::fs::read_to_string(corpus("expected/outputs-list-columns")).expect("expected file");
+    // Same names and types as util-linux 2.42, in the same order; the
+    // descriptions are nsbox's own (so the golden file stays a known gap).
+    let key = |l: &str| {
+        let mut w = l.split_whitespace();
+        (
+            w.next().unwrap_or("").to_owned(),
+            w.next().unwrap_or("").to_owned(),
+        )
+    };
+    let ours: Vec<_> = text.lines().map(key).collect();
+    let theirs: Vec<_> = want.lines().map(key).collect();
+    assert_eq!(&ours[..theirs.len()], &theirs[..]);
+    assert_eq!(
+        ours[theirs.len()..]
+            .iter()
+            .map(|(n, t)| format!("{n} {t}"))
+            .collect::<Vec<_>>(),
+        [
+            "SHARED <integer>",
+            "MASTER <integer>",
+            "PROPAGATE-FROM <integer>"
+        ]
+    );
+    let json = ok(&tool("findmnt").args(["-H", "-J"]).output().expect("run"));
+    assert!(json.starts_with("{\n   \"findmnt-columns\": [\n"), "{json}");
+    assert!(json.contains("\"holder\": \"MAJ:MIN\""), "{json}");
+}
+
+#[test]
+fn propagation_columns_work_in_every_output_mode() {
+    let scratch = Scratch::new("propcols");
+    let file = scratch.file("mi", ESCAPES);
+    let f = file.to_str().expect("utf-8");
+    let cols = "TARGET,SHARED,MASTER,PROPAGATE-FROM";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["-F", f, "-o", cols];
+        args.extend_from_slice(extra);
+        ok(&ours(&args, "C"))
+    };
+    let raw = run(&["-r", "-n"]);
+    assert!(raw.contains("/new\\x0aline 3 1 7\n"), "{raw}");
+    assert!(raw.contains("/sp\\x20ace 1  \n"), "{raw}");
+    assert!(raw.contains("/t\\x09ab  2 \n"), "{raw}");
+    let json = run(&["-J"]);
+    assert!(
+        json.contains(
+            "\"shared\": 3,\n               \"master\": 1,\n               \"propagate-from\": 7"
+        ),
+        "{json}"
+    );
+    assert!(json.contains("\"shared\": null"), "{json}");
+    let pairs = run(&["-P", "-y"]);
+    assert!(
+        pairs.contains("SHARED=\"5\" MASTER=\"\" PROPAGATE_FROM=\"\""),
+        "{pairs}"
+    );
+    let list = run(&["-l"]);
+    assert!(list.starts_with("TARGET"), "{list}");
+    assert!(list
+        .lines()
+        .next()
+        .unwrap_or("")
+        .ends_with("SHARED MASTER PROPAGATE-FROM"));
+    let tree = run(&[]);
+    assert!(tree.contains("SHARED"), "{tree}");
+    let q = ok(&ours(
+        &["-F", f, "-Q", "SHARED == 5", "-o", "TARGET", "-rn"],
+        "C",
+    ));
+    assert_eq!(q, "/dash\n");
+    // --output-all stays util-linux's list.
+    let all = ok(&ours(&["-F", f, "--output-all", "-l"], "C"));
+    assert!(!all.contains("SHARED"), "{all}");
+}
+
+#[test]
+fn receivers_follow_real_propagation_across_namespaces() {
+    if !root() {
+        return;
+    }
+    // /usr/bin/unshare for the namespaces, so only findmnt is under test.
+    let out = sh(r#"
+        mkdir a b c p u s
+        mount -t tmpfs src "$T/a"
+        mount --make-shared "$T/a"
+        mount --bind "$T/a" "$T/b"                    # peer of a
+        mount --bind "$T/a" "$T/c"
+        mount --make-slave "$T/c"                     # slave of a
+        mount --make-shared "$T/c"                    # ... and shared itself
+        mkdir "$T/d"
+        mount --bind "$T/c" "$T/d"                    # peer of c: a slave too
+        mount --make-slave "$T/d"                     # now a slave of c: slave of slave
+        mount -t tmpfs priv "$T/p"
+        mount --make-private "$T/p"
+        mount -t tmpfs unb "$T/u"
+        mount --make-unbindable "$T/u"
+        mount -t tmpfs sl "$T/s"
+        mount --make-shared "$T/s"
+        mount --bind "$T/s" "$T/s" && mount --make-slave "$T/s"
+        # A second namespace with copies of every mount (peers of the
+        # shared ones), kept alive while we look.
+        /usr/bin/unshare -m --propagation unchanged sleep 30 &
+        pid=$!
+        sleep 0.5
+        other=$(readlink /proc/$pid/ns/mnt | tr -dc 0-9)
+        echo "OTHER $other"
+        echo "SELF $(readlink /proc/self/ns/mnt | tr -dc 0-9)"
+        findmnt --receivers "$T/a/." -r -n -o TARGET 2>&1 || echo "rc=$?"
+        echo ---
+        findmnt --receivers "$T/a" -J
+        echo ---
+        findmnt --receivers "$T/p" || echo "private rc=$?"
+        findmnt --receivers "$T/u" || echo "unbindable rc=$?"
+        findmnt --receivers "$T/s" || echo "slave rc=$?"
+        findmnt --receivers "$T/nonexistent" || echo "missing rc=$?"
+        findmnt --receivers "$T/a" -r | sed "s|$T|T|g"
+        kill $pid
+    "#);
+    let text = ok(&out);
+    let other = text
+        .lines()
+        .find_map(|l| l.strip_prefix("OTHER "))
+        .expect("other namespace");
+    let me = text
+        .lines()
+        .find_map(|l| l.strip_prefix("SELF "))
+        .expect("own namespace");
+    assert!(text.contains("private rc=1\n"), "{text}");
+    assert!(text.contains("unbindable rc=1\n"), "{text}");
+    assert!(text.contains("slave rc=1\n"), "{text}");
+    assert!(text.contains("missing rc=1\n"), "{text}");
+    let raw: Vec<&str> = text.lines().filter(|l| l.starts_with("T/")).collect();
+    let has = |target: &str, relation: &str, ns: &str| {
+        raw.iter().any(|l| {
+            let w: Vec<&str> = l.split(' ').collect();
+            w.len() == 8 && w[0] == target && w[3] == relation && w[4] == ns
+        })
+    };
+    for (target, relation) in [
+        ("T/b", "peer"),
+        ("T/c", "slave"),
+        ("T/d", "slave\\x20of\\x20slave"),
+    ] {
+        assert!(
+            has(target, relation, me),
+            "{target} {relation} in own ns:\n{text}"
+        );
+    }
+    for (target, relation) in [
+        ("T/a", "peer"),
+        ("T/b", "peer"),
+        ("T/c", "slave"),
+        ("T/d", "slave\\x20of\\x20slave"),
+    ] {
+        assert!(
+            has(target, relation, other),
+            "{target} {relation} in other ns:\n{text}"
+        );
+    }
+    // The sender itself is not listed, private and unbindable mounts never.
+    assert!(!has("T/a", "peer", me), "{text}");
+    assert!(
+        !raw.iter()
+            .any(|l| l.starts_with("T/p ") || l.starts_with("T/u ")),
+        "{text}"
+    );
+    assert!(text.contains("\"receivers\": ["), "{text}");
+    assert!(text.contains("\"relation\": \"slave of slave\""), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// --kernel=listmount, --uniq-id, --poll
+
+#[test]
+fn listmount_gives_the_mountinfo_table_plus_unique_ids() {
+    let cols = "+PROPAGATION,OPT-FIELDS,FSROOT,MAJ:MIN,ID,PARENT,VFS-OPTIONS,FS-OPTIONS";
+    let lm = tool("findmnt")
+        .args(["--kernel=listmount", "-o", cols])
+        .output()
+        .expect("run findmnt");
+    if stderr(&lm).contains("failed to fetch mount nodes") {
+        // A kernel before 6.8: nothing more to check.
+        return;
+    }
+    let mi = tool("findmnt")
+        .args(["-o", cols])
+        .output()
+        .expect("run findmnt");
+    assert_eq!(ok(&lm), ok(&mi));
+    // UNIQ-ID is filled from listmount only, and --uniq-id selects by it.
+    let ids = ok(&tool("findmnt")
+        .args(["--kernel=listmount", "-rno", "UNIQ-ID,TARGET", "-M", "/"])
+        .output()
+        .expect("run findmnt"));
+    let first = ids.lines().next().expect("a line for /");
+    let (uniq, target) = first.split_once(' ').expect("two fields");
+    assert!(uniq.parse::<u64>().is_ok_and(|u| u > 0), "{first}");
+    assert_eq!(target, "/");
+    let one = tool("findmnt")
+        .args(["--kernel=listmount", "--uniq-id", uniq, "-rno", "TARGET"])
+        .output()
+        .expect("run findmnt");
+    assert_eq!(ok(&one), "/\n");
+    let none = tool("findmnt")
+        .args(["--uniq-id", uniq, "-rno", "TARGET"])
+        .output()
+        .expect("run findmnt");
+    assert_eq!(transcript(&none), "---\nrc=1\n");
+    let bad = tool("findmnt")
+        .args(["--kernel=listmount", "-F", "/proc/self/mountinfo"])
+        .output()
+        .expect("run findmnt");
+    assert_eq!(
+        transcript(&bad),
+        "---\nfindmnt: options --kernel=listmount and --tab-file or --task can't be used together\nrc=1\n"
+    );
+}
+
+#[test]
+fn poll_reports_mount_remount_move_and_umount() {
+    if !root() {
+        return;
+    }
+    let out = sh(r#"
+        mkdir a b
+        findmnt -p -w 1500 -o ACTION,TARGET,SOURCE,OLD-TARGET,OLD-OPTIONS -r >"$T/.poll" 2>&1 &
+        findmnt --poll=umount -w 1500 -n -o ACTION,TARGET >"$T/.umount" 2>&1 &
+        sleep 0.4
+        mount -t tmpfs x "$T/a"; sleep 0.2
+        mount -o remount,ro "$T/a"; sleep 0.2
+        mount --move "$T/a" "$T/b"; sleep 0.2
+        umount "$T/b"
+        wait
+        sed "s|$T|T|g" "$T/.poll"
+        echo ---
+        sed "s|$T|T|g" "$T/.umount"
+        findmnt --poll=bogus,mount 2>&1 || echo "rc=$?"
+        findmnt -p -F /a -F /b 2>&1 || echo "rc=$?"
+    "#);
+    let text = ok(&out);
+    assert!(
+        text.starts_with("ACTION TARGET SOURCE OLD-TARGET OLD-OPTIONS\n"),
+        "{text}"
+    );
+    for line in [
+        "mount T/a x  \n\n",
+        "remount T/a x  rw,relatime\n\n",
+        "move T/b x T/a \n\n",
+        "umount T/b x T/b ro,relatime\n\n",
+        // ACTION is widened to its width hint (10), as in util-linux 2.42.
+        "---\numount     T/b\n\n",
+        "findmnt: unknown action: bogus,mount\nrc=1\n",
+        "findmnt: --poll accepts only one file, but more specified by --tab-file\nrc=1\n",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
+    // One header for the whole run.
+    assert_eq!(text.matches("ACTION").count(), 1, "{text}");
+}
+
+#[test]
+fn corpus_df_options_headers() {
+    // util-linux's HOST test df-options: the raw header of --df and --dfi.
+    let want = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/util-linux/expected/findmnt/df-options"),
+    )
+    .unwrap_or_else(|_| String::from("-D: OK\n-I: OK\n--df: OK\n--dfi: OK\n"));
+    let mut got = String::new();
+    for (opt, header) in [
+        ("-D", "SOURCE FSTYPE SIZE USED AVAIL USE% TARGET"),
+        (
+            "-I",
+            "SOURCE FSTYPE INO.TOTAL INO.USED INO.AVAIL INO.USE% TARGET",
+        ),
+        ("--df", "SOURCE FSTYPE SIZE USED AVAIL USE% TARGET"),
+        (
+            "--dfi",
+            "SOURCE FSTYPE INO.TOTAL INO.USED INO.AVAIL INO.USE% TARGET",
+        ),
+    ] {
+        let out = tool("findmnt")
+            .args(["--raw", opt])
+            .output()
+            .expect("run findmnt");
+        let text = ok(&out);
+        let first = text.lines().next().unwrap_or("");
+        got.push_str(&format!(
+            "{opt}: {}\n",
+            if first == header { "OK" } else { first }
+        ));
+    }
+    assert_eq!(got, want);
+}
+
+#[test]
+fn uniq_id_selects_the_mount_a_listmount_id_names() {
+    // util-linux's HOST test uniq-id, on a tmpfs instead of a loop device.
+    if !root() {
+        return;
+    }
+    let out = sh(r#"
+        mkdir m
+        mount -t tmpfs uniqsrc "$T/m"
+        id=$(findmnt --noheadings --kernel=listmount --output UNIQ-ID "$T/m" 2>&1) || { echo "skip $id"; exit 0; }
+        id=$(echo $id)
+        findmnt --noheadings --kernel=listmount --uniq-id "$id" --output SOURCE --raw
+    "#);
+    let text = ok(&out);
+    if text.starts_with("skip") {
+        return;
+    }
+    assert_eq!(text, "uniqsrc\n");
 }

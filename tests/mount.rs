@@ -499,10 +499,283 @@ fn differential_remount_and_propagation() {
         "mkdir a b",
         "$MOUNT -v -t tmpfs -o ro,nosuid x b; $MOUNT -v -t tmpfs --make-shared y b; \
          $MOUNT -v -o remount,rw b; $MOUNT --make-rshared $T; $MOUNT -v --make-shared --make-private --make-runbindable $T/b; \
-         grep $T /proc/self/mountinfo | cut -d' ' -f4-",
+         grep $T /proc/self/mountinfo | cut -d' ' -f4- | sed 's/shared:[0-9]*/shared:N/; s/master:[0-9]*/master:N/'",
     );
     assert_same(
         "mkdir a b; /usr/bin/mount -t tmpfs mv1 a",
         "$MOUNT --make-shared $T; $MOUNT --move a b; $MOUNT --make-private $T; $MOUNT --move a b; $MOUNT -t tmpfs",
+    );
+}
+
+/// `/dev/loopN` → `/dev/loopN` with the number hidden (another test may
+/// hold the first free device).
+fn hide_loop_numbers(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("/dev/loop") {
+        out.push_str(&rest[..i + 9]);
+        rest = rest[i + 9..].trim_start_matches(|c: char| c.is_ascii_digit());
+        out.push('N');
+    }
+    out.push_str(rest);
+    out
+}
+
+fn assert_same_loops(setup: &str, cmd: &str) -> String {
+    let (theirs, ours) = both(setup, cmd);
+    let (theirs, ours) = (hide_loop_numbers(&theirs), hide_loop_numbers(&ours));
+    assert_eq!(ours, theirs, "util-linux vs nsbox for: {cmd}");
+    ours
+}
+
+/// An ext4 image `img` (16 MiB, label and UUID given) in `$T`, and mount
+/// points `m` and `n`.
+fn ext4_setup(label: &str, uuid: &str) -> String {
+    format!(
+        "command -v mkfs.ext4 >/dev/null || {{ echo 'mkfs.ext4 missing (install e2fsprogs)' >&2; exit 1; }}; \
+         truncate -s 16M img; mkfs.ext4 -q -F -L {label} -U {uuid} img; mkdir m n"
+    )
+}
+
+/// The loop devices backed by `$T/img` (must be none when a test ends).
+const LOOPS_OF_IMG: &str = "/usr/sbin/losetup -n -O NAME -j $T/img | sed 's/[0-9]*$//'";
+
+#[test]
+fn image_file_is_loop_mounted_with_its_type_probed_and_autocleared() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{}; mount img m; /usr/bin/findmnt -n -o FSTYPE,SOURCE m | sed 's/loop[0-9]*/loopN/'; \
+         {LOOPS_OF_IMG}; umount m; echo after; {LOOPS_OF_IMG}",
+        ext4_setup("nsbx-auto", "0b1c2d3e-0000-4000-8000-000000000001")
+    ));
+    assert_eq!(ok(&out), "ext4   /dev/loopN\n/dev/loop\nafter\n");
+}
+
+#[test]
+fn differential_loop_mounts_and_errors() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-diff", "0b1c2d3e-0000-4000-8000-000000000002"),
+        &format!(
+            "$MOUNT -v img m; $UMOUNT m; $MOUNT -v -o loop,ro -t ext4 img m; \
+             /usr/bin/findmnt -n -o FSTYPE,OPTIONS m; $UMOUNT -d m; \
+             echo garbage > small; $MOUNT small m; truncate -s 4k zero; $MOUNT zero m; \
+             $MOUNT -o loop,offset=abc img m; $MOUNT -t ext4 -o loop /nonexist m; \
+             $MOUNT -o loop img /nonexist; {LOOPS_OF_IMG}"
+        ),
+    );
+    assert!(
+        out.contains("mount: /dev/loopN mounted on $T/m.\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("mount: m: failed to setup loop device for /nonexist.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn differential_label_and_uuid_without_udev_links() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-tag", "0b1c2d3e-0000-4000-8000-000000000003"),
+        &format!(
+            "$MOUNT -o loop img m; $MOUNT -l -t ext4; $MOUNT -v LABEL=nsbx-tag n; $UMOUNT n; \
+             $MOUNT -v -U 0b1c2d3e-0000-4000-8000-000000000003 n; $UMOUNT n; \
+             $MOUNT -v -L nsbx-tag n; $UMOUNT n; \
+             $MOUNT UUID=0b1c2d3e-0000-4000-8000-000000000003 --target n; $UMOUNT n; \
+             $MOUNT -L no-such-label-nsbx n; $MOUNT -U 0b1c2d3e-ffff-4000-8000-000000000003 n; \
+             $UMOUNT m; {LOOPS_OF_IMG}"
+        ),
+    );
+    assert!(out.contains("mounted on $T/n.\n"), "{out}");
+    assert!(
+        out.contains("mount: n: can't find LABEL=\"no-such-label-nsbx\".\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn differential_mount_all_with_types_options_and_fork() {
+    if !root() {
+        return;
+    }
+    let setup = format!(
+        "{}; mkdir a b c; cat > fstab <<EOF\n\
+         $T/img $T/m auto defaults 0 0\n\
+         t1 $T/a tmpfs size=1m,x-a 0 0\n\
+         t2 $T/b ramfs noauto 0 0\n\
+         t3 $T/c tmpfs ro,x-b 0 0\n\
+         t4 $T/nonexist tmpfs defaults 0 0\n\
+         EOF",
+        ext4_setup("nsbx-all", "0b1c2d3e-0000-4000-8000-000000000004")
+    );
+    let tree = "/usr/bin/findmnt -R -l -n -o SOURCE,TARGET,FSTYPE,OPTIONS $T | sort";
+    let out = assert_same_loops(
+        &setup,
+        &format!(
+            "$MOUNT -T fstab -a -v; echo rc=$?; {tree}; $MOUNT -T fstab -a -v; echo rc=$?; \
+             /usr/bin/umount m a c; $MOUNT -T fstab -a -t tmpfs -O x-b -v; echo rc=$?; {tree}; \
+             /usr/bin/umount c; $MOUNT -T fstab -a -t ramfs; echo rc=$?; \
+             $MOUNT -T fstab -a -F; echo rc=$?; {tree}; /usr/bin/umount m a c; {LOOPS_OF_IMG}"
+        ),
+    );
+    assert!(out.contains("$T/b : ignored\n"), "{out}");
+    assert!(out.contains("$T/a : already mounted\n"), "{out}");
+}
+
+#[test]
+fn mount_helpers_get_util_linux_arguments_and_their_status_is_returned() {
+    if !root() {
+        return;
+    }
+    // The corpus (2.42) wording: tests/ts/mount/special.
+    let out = sh(
+        "/usr/bin/mount -t tmpfs sbin /usr/sbin; \
+         printf '#!/bin/sh\\necho \"$0 called with \\\\\"$*\\\\\"\"\\nexit 3\\n' > /sbin/mount.mytest; \
+         chmod +x /sbin/mount.mytest; printf 'not a program' > /sbin/mount.notx; \
+         printf '#!/nonexistent/interp\\n' > /sbin/mount.broken; chmod +x /sbin/mount.broken; \
+         set +e; \
+         mount -t mytest -o foo,defaults /foo /bar; echo rc=$?; \
+         mount -t mytest /foo /bar; echo rc=$?; \
+         mount -t mytest -o user,abc /foo /bar; echo rc=$?; \
+         mount -t mytest -o user=name,abc /foo /bar; echo rc=$?; \
+         mount -t mytest.sub -s -n -v -o ro,x-foo,noauto,nosuid /foo /bar; echo rc=$?; \
+         mount -t broken /foo /bar 2>/dev/null; echo rc=$?; \
+         mount -i -t mytest /foo /bar 2>/dev/null; echo rc=$?; \
+         mount -t notx /foo /bar 2>/dev/null; echo rc=$?",
+    );
+    assert_eq!(
+        ok(&out),
+        "/sbin/mount.mytest called with \"/foo /bar -o rw,foo\"\nrc=3\n\
+         /sbin/mount.mytest called with \"/foo /bar -o rw\"\nrc=3\n\
+         /sbin/mount.mytest called with \"/foo /bar -o rw,user,noexec,nosuid,nodev,abc\"\nrc=3\n\
+         /sbin/mount.mytest called with \"/foo /bar -o rw,user=name,abc\"\nrc=3\n\
+         /sbin/mount.mytest called with \"/foo /bar -s -n -v -o ro,nosuid -t mytest.sub\"\nrc=3\n\
+         rc=126\nrc=32\nrc=32\n"
+    );
+}
+
+#[test]
+fn differential_propagation_matrix() {
+    if !root() {
+        return;
+    }
+    // Each starting state (private, shared, slave, shared+slave, unbindable)
+    // on a mount q with a submount q/c, then each of the 8 --make-*.
+    let setup = "\
+        mk() { mkdir -p $1; /usr/bin/mount -t tmpfs $2 $1; mkdir $1/c; /usr/bin/mount -t tmpfs $2c $1/c; }; \
+        state() { d=$1; case $2 in \
+          private) mk $d/q q ;; \
+          shared) mk $d/q q; /usr/bin/mount --make-rshared $d/q ;; \
+          slave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q ;; \
+          sharedslave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q; /usr/bin/mount --make-rshared $d/q ;; \
+          unbindable) mk $d/q q; /usr/bin/mount --make-runbindable $d/q ;; \
+        esac; }";
+    let cmd = "for s in private shared slave sharedslave unbindable; do \
+          for op in shared slave private unbindable rshared rslave rprivate runbindable; do \
+            d=$T/$s-$op; mkdir $d; state $d $s; $MOUNT --make-$op $d/q; echo \"$s $op rc=$? \
+            $(/usr/bin/findmnt -n -o PROPAGATION $d/q) $(/usr/bin/findmnt -n -o PROPAGATION $d/q/c)\"; \
+          done; done";
+    let out = assert_same(setup, cmd);
+    assert_eq!(out.matches(" rc=0 ").count(), 40, "{out}");
+}
+
+#[test]
+fn differential_setuid_restricted_mode() {
+    if !root() {
+        return;
+    }
+    // util-linux's mount and umount are installed setuid root; ours is
+    // copied setuid into the scratch tmpfs (not nosuid) and both are run as
+    // nobody against the same /etc/fstab (not the host's: in
+    // this namespace: a copy of /etc is bound over it; utab on a private
+    // tmpfs).
+    let run = |dir: &str| {
+        ok(&sh(&format!(
+            "cp -L \"$(command -v mount)\" $T/nsbox; chmod 4755 $T/nsbox; \
+             ln -s nsbox $T/mount; ln -s nsbox $T/umount; chmod 755 $T; mkdir u us n m; \
+             /usr/bin/mount -t tmpfs run /run; mkdir /run/mount; \
+             printf 'tu %s/u tmpfs user,noauto 0 0\\ntus %s/us tmpfs users 0 0\\ntn %s/n tmpfs defaults 0 0\\n' $T $T $T > fstab; \
+             cp -a /etc $T/etc 2>/dev/null || true; cp fstab $T/etc/fstab; /usr/bin/mount --bind $T/etc /etc; \
+             N='setpriv --reuid=65534 --regid=65534 --clear-groups'; M={dir}; set +e; \
+             {{ $N $M/mount $T/u; echo rc=$?; /usr/bin/findmnt -n -o SOURCE,VFS-OPTIONS $T/u; \
+             $N $M/mount $T/n; echo rc=$?; \
+             $N $M/mount -t tmpfs x $T/m; echo rc=$?; \
+             $N $M/mount --bind $T/u $T/m; echo rc=$?; \
+             $N $M/mount -o ro $T/us; echo rc=$?; \
+             $N $M/mount $T/nonexist; echo rc=$?; \
+             $N env LIBMOUNT_FSTAB=/x $M/mount $T/zz; echo rc=$?; \
+             $N $M/umount $T/n; echo rc=$?; \
+             $N $M/umount $T/u; echo rc=$?; \
+             /usr/bin/mount $T/n; $N $M/umount $T/n; echo rc=$?; /usr/bin/umount $T/n; \
+             $N $M/mount $T/u; /usr/bin/umount $T/u; /usr/bin/mount $T/u; $N $M/umount $T/u; echo rc=$?; \
+             /usr/bin/umount $T/u; /usr/bin/mount -t tmpfs tus $T/us; $N $M/umount $T/us; echo rc=$?; \
+             }} 2>&1 | sed \"s|$T|T|g\""
+        )))
+    };
+    let theirs = run("/usr/bin");
+    let ours = run("$T");
+    assert_eq!(ours, theirs);
+    assert!(
+        ours.contains("mount: T/n: must be superuser to use mount.\n"),
+        "{ours}"
+    );
+    assert!(
+        ours.contains("umount: T/n: must be superuser to unmount.\n"),
+        "{ours}"
+    );
+}
+
+#[test]
+fn beneath_exclusive_and_id_mapped_binds() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir a c src; /usr/bin/mount -t tmpfs top a; \
+         mount --beneath -t tmpfs under a; /usr/bin/findmnt -n -o SOURCE a; umount a; /usr/bin/findmnt -n -o SOURCE a; \
+         mount --exclusive -t tmpfs ex c; /usr/bin/findmnt -n -o SOURCE c; umount c; \
+         touch src/f; chown 1000:1000 src/f; \
+         mount --bind --map-users 1000:2000:1 --map-groups 1000:3000:1 src c; stat -c '%u:%g' c/f; umount c; \
+         mount --bind -o X-mount.idmap=b:1000:5000:1 src c; stat -c '%u:%g' c/f; umount c; \
+         mount -t tmpfs -o X-mount.owner=65534,X-mount.group=65534,X-mount.mode=0711 q c; stat -c '%u:%g %a' c; umount c");
+    assert_eq!(
+        ok(&out),
+        "top\nunder\nunder\nex\n2000:3000\n5000:5000\n65534:65534 711\n"
+    );
+}
+
+#[test]
+fn subdir_mounts_only_a_directory_of_the_filesystem() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{}; mkdir -p x; /usr/bin/mount img x; mkdir -p x/sub/dir; touch x/sub/dir/hello; /usr/bin/umount x; \
+         mount -o X-mount.subdir=sub img m; ls m; ls m/dir; umount m; {LOOPS_OF_IMG}",
+        ext4_setup("nsbx-subdir", "0b1c2d3e-0000-4000-8000-000000000005")
+    ));
+    assert_eq!(ok(&out), "dir\nhello\n");
+}
+
+#[test]
+fn differential_target_prefix_and_options_modes() {
+    if !root() {
+        return;
+    }
+    assert_same(
+        "mkdir c; echo 'q /c tmpfs size=2m,noexec 0 0' > fstab",
+        "$MOUNT -T fstab --target-prefix $T /c; /usr/bin/findmnt -n -o VFS-OPTIONS,FS-OPTIONS c; $UMOUNT c; \
+         $MOUNT -T fstab --target-prefix $T --options-mode ignore -o nosuid /c; /usr/bin/findmnt -n -o VFS-OPTIONS c; $UMOUNT c; \
+         $MOUNT -T fstab --target-prefix $T --options-mode replace -o nosuid /c; /usr/bin/findmnt -n -o VFS-OPTIONS c; $UMOUNT c; \
+         $MOUNT -T fstab --target-prefix $T --options-mode prepend -o exec /c; /usr/bin/findmnt -n -o VFS-OPTIONS c; $UMOUNT c; \
+         $MOUNT -T fstab --target-prefix $T --options-mode append -o exec /c; /usr/bin/findmnt -n -o VFS-OPTIONS c; $UMOUNT c; \
+         $MOUNT --options-mode bogus /c",
     );
 }

@@ -17,7 +17,7 @@ fn list_shows_exactly_the_finished_tools() {
         .arg("--list")
         .assert()
         .success()
-        .stdout("findmnt\nmount\nnsenter\npivot_root\numount\nunshare\n");
+        .stdout("findmnt\nlsns\nmount\nnsenter\npivot_root\numount\nunshare\n");
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn list_full_gives_install_paths() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.lines().any(|l| l == "sbin/pivot_root"), "{text}");
     assert!(text.lines().any(|l| l == "usr/bin/unshare"), "{text}");
-    assert_eq!(text.lines().count(), 6, "{text}");
+    assert_eq!(text.lines().count(), 7, "{text}");
 }
 
 #[test]
@@ -164,4 +164,36 @@ fn install_into_unusable_dir_fails_clearly() {
         "{}",
         common::stderr(&out)
     );
+}
+
+#[test]
+fn install_script_puts_nsbox_and_relative_links_under_destdir() {
+    let dest = fresh_dir("destdir");
+    let run = || {
+        std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/install"))
+            .env("NSBOX", env!("CARGO_BIN_EXE_nsbox"))
+            .env("PREFIX", "/usr")
+            .env("DESTDIR", &dest)
+            .output()
+            .expect("run scripts/install")
+    };
+    let out = run();
+    assert!(out.status.success(), "{out:?}");
+    let bin = dest.join("usr/bin");
+    let list = nsbox().arg("--list").output().expect("list");
+    for tool in String::from_utf8_lossy(&list.stdout).lines() {
+        assert_eq!(
+            std::fs::read_link(bin.join(tool)).expect("link"),
+            std::path::PathBuf::from("nsbox")
+        );
+        let out = std::process::Command::new(bin.join(tool))
+            .arg("--version")
+            .output()
+            .expect("run");
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{tool} from nsbox ")));
+    }
+    // Running it again changes nothing and reports nothing new.
+    let again = run();
+    assert!(again.status.success());
+    assert_eq!(String::from_utf8_lossy(&again.stdout).lines().count(), 1);
 }

@@ -287,3 +287,61 @@ fn differential_successes() {
     );
     assert!(out.contains("umount: $T/b (y) unmounted\n"), "{out}");
 }
+
+#[test]
+fn differential_all_with_types_and_options() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b; /usr/bin/mount -t ramfs r1 a; mkdir a/x; /usr/bin/mount -t ramfs r2 a/x; \
+         /usr/bin/mount -t tmpfs -o size=8k,nr_inodes=77 t b",
+        "$UMOUNT -a -t ramfs -v | grep -v ': ignored$'; awk '{print $5}' /proc/self/mountinfo | grep -c \"^$T\"; \
+         $UMOUNT -a -O nr_inodes=77 -v | grep -v ': ignored$'; awk '{print $5}' /proc/self/mountinfo | grep -c \"^$T\"; \
+         $UMOUNT -a -t ramfs --fake",
+    );
+    assert!(out.contains("$T/a/x: successfully unmounted\n"), "{out}");
+}
+
+#[test]
+fn differential_all_targets() {
+    if !root() {
+        return;
+    }
+    assert_same(
+        "mkdir a b c; /usr/bin/mount -t tmpfs tA a; /usr/bin/mount --bind a b; /usr/bin/mount --bind a c",
+        &format!("$UMOUNT -A -v tA; {LIST}; $UMOUNT -A nothing; $UMOUNT -A $T; $UMOUNT -A -q nothing"),
+    );
+    assert_same(
+        "mkdir a b; /usr/bin/mount -t tmpfs tA a; mkdir a/z; /usr/bin/mount -t tmpfs z a/z; /usr/bin/mount --rbind a b",
+        &format!("$UMOUNT -A -R -v $T/b; {LIST}"),
+    );
+}
+
+#[test]
+fn differential_detach_loop() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
+         truncate -s 8M img; mkfs.ext4 -q -F img; mkdir m n; L=$(/usr/sbin/losetup -f --show img); \
+         /usr/bin/mount $L m; /usr/bin/mount img n",
+        "$UMOUNT img | sed 's/loop[0-9]*/loopN/'; $UMOUNT m; \
+         /usr/sbin/losetup -j $T/img | wc -l; /usr/bin/mount $L m; $UMOUNT -d m; \
+         /usr/sbin/losetup -j $T/img | wc -l",
+    );
+    assert!(out.starts_with("1\n0\nrc=0\n"), "{out}");
+}
+
+#[test]
+fn graceful_ignores_what_is_not_mounted() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "mkdir a; set +e; umount -g a; echo rc=$?; umount -g /nonexistent; echo rc=$?; \
+                  /usr/bin/mount -t tmpfs x a; umount -g a; echo rc=$?; umount a; echo rc=$?",
+    );
+    assert_eq!(ok(&out), "rc=0\nrc=0\nrc=0\nrc=32\n");
+}

@@ -19,7 +19,9 @@ pub mod table;
 /// (locating the main thread's stack guard through `/proc/self/maps`, an
 /// alternate signal stack, SIGPIPE ignored) is pure overhead on every one of
 /// the thousands of runs a script makes. `std::env::args_os()` still works:
-/// glibc hands argv to std's `.init_array` hook. Use with `#![no_main]`:
+/// glibc hands argv to std's `.init_array` hook. Use with `#![no_main]`,
+/// in a `[[bin]]` target marked `test = false` (a test harness would bring
+/// its own `main`):
 ///
 /// ```ignore
 /// #![no_main]

@@ -175,7 +175,7 @@ pub struct Table {
     pub noheadings: bool,
     /// ASCII tree glyphs whatever the locale (`-a`).
     pub ascii: bool,
-    /// Column names made shell-safe in raw, pairs and JSON output (`-y`):
+    /// Column names made shell-safe in every output's header (`-y`):
     /// every byte other than a letter or digit becomes `_`, a leading
     /// non-letter gets a `_` prefix, a trailing `%` becomes `_PCT`.
     pub shellvar: bool,
@@ -457,7 +457,7 @@ impl Table {
     /// art plus the value (the first value of a multi-line cell), encoded;
     /// and the width libsmartcols measures for it (with the longest value
     /// of a multi-line cell, by bytes, the last of equal ones).
-    fn human_cell(&self, i: usize, c: usize, sym: Symbols) -> (Encoded, usize) {
+    fn human_cell(&self, i: usize, c: usize, sym: Symbols) -> (Encoded<'_>, usize) {
         let col = &self.columns[c];
         let art = if col.tree && self.is_tree() {
             self.tree_art(i, sym)
@@ -465,6 +465,11 @@ impl Table {
             Vec::new()
         };
         let cell = &self.lines[i].cells[c];
+        if !col.multiline && art.is_empty() {
+            let enc = Encoded::borrowed(cell);
+            let width = enc.width;
+            return (enc, width);
+        }
         if !col.multiline {
             let enc = Encoded::new(&[&art[..], cell].concat());
             let width = enc.width;
@@ -497,7 +502,7 @@ impl Table {
                 let header = if self.noheadings {
                     None
                 } else {
-                    Some(Encoded::new(col.name.as_bytes()).width)
+                    Some(Encoded::new(&self.column_name(col)).width)
                 };
                 column_width(col, max, header)
             })
@@ -505,7 +510,8 @@ impl Table {
 
         if !self.noheadings {
             for (c, col) in self.columns.iter().enumerate() {
-                let enc = Encoded::new(col.name.as_bytes());
+                let name = self.column_name(col);
+                let enc = Encoded::new(&name);
                 put_human_cell(&mut sink.buf, &enc, col, widths[c], c + 1 == ncols, None);
             }
             sink.buf.push(b'\n');
@@ -674,7 +680,7 @@ fn pad(out: &mut Vec<u8>, n: usize) {
 /// length of the tree art and the URI when the cell is a hyperlink.
 fn put_human_cell(
     out: &mut Vec<u8>,
-    enc: &Encoded,
+    enc: &Encoded<'_>,
     col: &Column,
     width: usize,
     last: bool,
@@ -713,13 +719,32 @@ fn put_human_cell(
 /// Text made safe for a terminal, with its width in display columns
 /// (libsmartcols `mbs_safe_encode_to_buffer`).
 #[derive(Clone, Debug, Default)]
-struct Encoded {
-    bytes: Vec<u8>,
+struct Encoded<'a> {
+    bytes: std::borrow::Cow<'a, [u8]>,
     width: usize,
 }
 
-impl Encoded {
-    fn new(s: &[u8]) -> Encoded {
+impl<'a> Encoded<'a> {
+    /// As [`Encoded::new`], borrowing `s` when it needs no escapes.
+    fn borrowed(s: &'a [u8]) -> Encoded<'a> {
+        if s.iter().all(|&b| (0x20..0x7f).contains(&b)) && !s.windows(2).any(|w| w == b"\\x") {
+            return Encoded {
+                bytes: std::borrow::Cow::Borrowed(s),
+                width: s.len(),
+            };
+        }
+        Encoded::new(s)
+    }
+
+    fn new(s: &[u8]) -> Encoded<'a> {
+        // Fast path: printable ASCII without `\x` is shown as it is, one
+        // column per byte, in every locale.
+        if s.iter().all(|&b| (0x20..0x7f).contains(&b)) && !s.windows(2).any(|w| w == b"\\x") {
+            return Encoded {
+                bytes: std::borrow::Cow::Owned(s.to_vec()),
+                width: s.len(),
+            };
+        }
         let mut bytes = Vec::with_capacity(s.len());
         let mut width: isize = 0;
         let mut state = ctype::MbState::default();
@@ -763,7 +788,7 @@ impl Encoded {
             }
         }
         Encoded {
-            bytes,
+            bytes: std::borrow::Cow::Owned(bytes),
             width: width.max(0) as usize,
         }
     }

@@ -6,6 +6,7 @@
 //! the propagation state (peer group, master, unbindable).
 #![deny(missing_docs)]
 
+pub mod blkid;
 pub mod findmnt;
 pub mod mount;
 pub mod mountinfo;

@@ -170,3 +170,294 @@ pub fn enter_mount_ns(file: &std::fs::File) -> Result<(), Errno> {
     let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNS) };
     check(rc.into()).map(drop)
 }
+
+/// `struct loop_info64` of `<linux/loop.h>`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct LoopInfo64 {
+    /// `lo_device` (read only).
+    pub device: u64,
+    /// `lo_inode` (read only).
+    pub inode: u64,
+    /// `lo_rdevice` (read only).
+    pub rdevice: u64,
+    /// Offset into the backing file.
+    pub offset: u64,
+    /// Size limit (0: the whole file).
+    pub sizelimit: u64,
+    /// `lo_number` (read only).
+    pub number: u32,
+    /// Obsolete encryption type.
+    pub encrypt_type: u32,
+    /// Obsolete encryption key size.
+    pub encrypt_key_size: u32,
+    /// `LO_FLAGS_*`.
+    pub flags: u32,
+    /// Backing file name as shown by losetup.
+    pub file_name: [u8; 64],
+    /// Obsolete.
+    pub crypt_name: [u8; 64],
+    /// Obsolete.
+    pub encrypt_key: [u8; 32],
+    /// Obsolete.
+    pub init: [u64; 2],
+}
+
+/// `struct loop_config` of LOOP_CONFIGURE (Linux 5.8).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct LoopConfig {
+    /// The backing file descriptor.
+    pub fd: u32,
+    /// Logical block size (0: default).
+    pub block_size: u32,
+    /// The device settings.
+    pub info: LoopInfo64,
+    /// Must be zero.
+    pub reserved: [u64; 8],
+}
+
+/// `LO_FLAGS_READ_ONLY`.
+pub const LO_FLAGS_READ_ONLY: u32 = 1;
+/// `LO_FLAGS_AUTOCLEAR`: detach on last close.
+pub const LO_FLAGS_AUTOCLEAR: u32 = 4;
+const LOOP_CLR_FD: libc::c_ulong = 0x4C01;
+const LOOP_CONFIGURE: libc::c_ulong = 0x4C0A;
+const LOOP_CTL_GET_FREE: libc::c_ulong = 0x4C82;
+
+/// The number of a free loop device (`LOOP_CTL_GET_FREE` on an open
+/// `/dev/loop-control`); the kernel creates the device if needed.
+pub fn loop_get_free(control: &std::fs::File) -> Result<u32, Errno> {
+    // SAFETY: the descriptor is open; this ioctl takes no argument.
+    let rc = unsafe { libc::ioctl(control.as_raw_fd(), LOOP_CTL_GET_FREE) };
+    let n = check(rc.into())?;
+    u32::try_from(n).map_err(|_| Errno::EINVAL)
+}
+
+/// LOOP_CONFIGURE: binds `backing` to the open loop device `dev` with
+/// `flags`, `offset`, `sizelimit` and a file name for losetup.
+pub fn loop_configure(
+    dev: &std::fs::File,
+    backing: &std::fs::File,
+    flags: u32,
+    offset: u64,
+    sizelimit: u64,
+    name: &[u8],
+) -> Result<(), Errno> {
+    let mut file_name = [0u8; 64];
+    let n = name.len().min(63);
+    file_name[..n].copy_from_slice(&name[..n]);
+    let cfg = LoopConfig {
+        fd: u32::try_from(backing.as_raw_fd()).map_err(|_| Errno::EBADF)?,
+        block_size: 0,
+        info: LoopInfo64 {
+            device: 0,
+            inode: 0,
+            rdevice: 0,
+            offset,
+            sizelimit,
+            number: 0,
+            encrypt_type: 0,
+            encrypt_key_size: 0,
+            flags,
+            file_name,
+            crypt_name: [0; 64],
+            encrypt_key: [0; 32],
+            init: [0; 2],
+        },
+        reserved: [0; 8],
+    };
+    // SAFETY: both descriptors are open; `cfg` is a live `#[repr(C)]`
+    // struct laid out as the kernel's `struct loop_config`, only read.
+    let rc = unsafe { libc::ioctl(dev.as_raw_fd(), LOOP_CONFIGURE, std::ptr::from_ref(&cfg)) };
+    check(rc.into()).map(drop)
+}
+
+/// LOOP_CLR_FD: detaches the loop device `dev` from its backing file.
+pub fn loop_clear(dev: &std::fs::File) -> Result<(), Errno> {
+    // SAFETY: the descriptor is open; this ioctl takes no argument.
+    let rc = unsafe { libc::ioctl(dev.as_raw_fd(), LOOP_CLR_FD) };
+    check(rc.into()).map(drop)
+}
+
+/// mknod(2) of a block device node `path` with mode 0660.
+pub fn mknod_block(path: &OsStr, major: u32, minor: u32) -> Result<(), Errno> {
+    let path = cstr(path)?;
+    // SAFETY: `path` is NUL-terminated and alive for the call.
+    let rc = unsafe {
+        libc::mknod(
+            path.as_ptr(),
+            libc::S_IFBLK | 0o660,
+            libc::makedev(major, minor),
+        )
+    };
+    check(rc.into()).map(drop)
+}
+
+/// `MOUNT_ATTR_IDMAP` of mount_setattr(2).
+pub const MOUNT_ATTR_IDMAP: u64 = 0x0010_0000;
+/// `MOVE_MOUNT_BENEATH` of move_mount(2) (Linux 6.5).
+pub const MOVE_MOUNT_BENEATH: libc::c_uint = 0x200;
+const FSCONFIG_SET_FLAG: libc::c_uint = 0;
+const FSCONFIG_SET_STRING: libc::c_uint = 1;
+const FSCONFIG_CMD_CREATE: libc::c_uint = 6;
+const FSCONFIG_CMD_CREATE_EXCL: libc::c_uint = 8;
+
+/// move_mount(2) of `fd` onto `target` with extra `flags`
+/// (`MOVE_MOUNT_BENEATH`).
+pub fn move_mount_flags(fd: &OwnedFd, target: &OsStr, flags: libc::c_uint) -> Result<(), Errno> {
+    let empty = c"";
+    let target = cstr(target)?;
+    // SAFETY: both strings are NUL-terminated and alive for the call; the
+    // descriptors are plain integers.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_move_mount,
+            fd.as_raw_fd(),
+            empty.as_ptr(),
+            libc::AT_FDCWD,
+            target.as_ptr(),
+            libc::MOVE_MOUNT_F_EMPTY_PATH | flags,
+        )
+    };
+    check(rc).map(drop)
+}
+
+/// fsopen(2): a filesystem context for `fstype`.
+pub fn fsopen(fstype: &OsStr) -> Result<OwnedFd, Errno> {
+    let t = cstr(fstype)?;
+    // SAFETY: `t` is NUL-terminated and alive for the call.
+    let rc = unsafe { libc::syscall(libc::SYS_fsopen, t.as_ptr(), 1 as libc::c_uint) };
+    let fd = libc::c_int::try_from(check(rc)?).map_err(|_| Errno::EBADF)?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// fsconfig(2) `FSCONFIG_SET_STRING` (with a value) or `FSCONFIG_SET_FLAG`.
+pub fn fsconfig_set(fs: &OwnedFd, key: &str, value: Option<&OsStr>) -> Result<(), Errno> {
+    let k = cstr(OsStr::new(key))?;
+    let v = value.map(cstr).transpose()?;
+    let (cmd, vp) = match &v {
+        Some(v) => (FSCONFIG_SET_STRING, v.as_ptr()),
+        None => (FSCONFIG_SET_FLAG, std::ptr::null()),
+    };
+    // SAFETY: the strings are NUL-terminated (or NULL) and alive for the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_fsconfig,
+            fs.as_raw_fd(),
+            cmd,
+            k.as_ptr(),
+            vp,
+            0 as libc::c_int,
+        )
+    };
+    check(rc).map(drop)
+}
+
+/// fsconfig(2) `FSCONFIG_CMD_CREATE` (`_EXCL` when `exclusive`: fail
+/// rather than reuse an existing superblock).
+pub fn fsconfig_create(fs: &OwnedFd, exclusive: bool) -> Result<(), Errno> {
+    let cmd = if exclusive {
+        FSCONFIG_CMD_CREATE_EXCL
+    } else {
+        FSCONFIG_CMD_CREATE
+    };
+    // SAFETY: plain integer arguments and NULL pointers.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_fsconfig,
+            fs.as_raw_fd(),
+            cmd,
+            std::ptr::null::<libc::c_char>(),
+            std::ptr::null::<libc::c_void>(),
+            0 as libc::c_int,
+        )
+    };
+    check(rc).map(drop)
+}
+
+/// fsmount(2): a detached mount of the created superblock with the
+/// `MOUNT_ATTR_*` flags `attrs`.
+pub fn fsmount(fs: &OwnedFd, attrs: u64) -> Result<OwnedFd, Errno> {
+    let attrs = libc::c_uint::try_from(attrs).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: plain integer arguments.
+    let rc = unsafe { libc::syscall(libc::SYS_fsmount, fs.as_raw_fd(), 1 as libc::c_uint, attrs) };
+    let fd = libc::c_int::try_from(check(rc)?).map_err(|_| Errno::EBADF)?;
+    // SAFETY: the kernel just returned this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A new user namespace with these `uid_map` and `gid_map` contents (an
+/// empty map is left unwritten), returned as an open `/proc/PID/ns/user`
+/// for `MOUNT_ATTR_IDMAP`. A child process creates the namespace and waits
+/// while the maps are written; it is killed and reaped before returning.
+pub fn userns_with_maps(uid_map: &str, gid_map: &str) -> Result<OwnedFd, Errno> {
+    let mut ready = [0 as libc::c_int; 2];
+    let mut hold = [0 as libc::c_int; 2];
+    // SAFETY: the arrays have room for the two descriptors pipe2 writes.
+    check(unsafe { libc::pipe2(ready.as_mut_ptr(), libc::O_CLOEXEC) }.into())?;
+    // SAFETY: as above.
+    if let Err(e) = check(unsafe { libc::pipe2(hold.as_mut_ptr(), libc::O_CLOEXEC) }.into()) {
+        // SAFETY: closing the descriptors just created.
+        unsafe {
+            libc::close(ready[0]);
+            libc::close(ready[1]);
+        }
+        return Err(e);
+    }
+    // SAFETY: the child only makes async-signal-safe calls (unshare,
+    // write, read, _exit) before it exits.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: async-signal-safe calls on descriptors this process owns.
+        unsafe {
+            let ok: u8 = if libc::unshare(libc::CLONE_NEWUSER) == 0 {
+                1
+            } else {
+                0
+            };
+            libc::write(ready[1], std::ptr::from_ref(&ok).cast(), 1);
+            libc::close(hold[1]);
+            let mut b = 0u8;
+            libc::read(hold[0], std::ptr::from_mut(&mut b).cast(), 1);
+            libc::_exit(0);
+        }
+    }
+    // SAFETY: closing the ends the parent does not use.
+    unsafe {
+        libc::close(ready[1]);
+        libc::close(hold[0]);
+    }
+    let result = (|| {
+        if pid < 0 {
+            return Err(Errno::last());
+        }
+        let mut ok = 0u8;
+        // SAFETY: reading one byte into a live local.
+        let n = unsafe { libc::read(ready[0], std::ptr::from_mut(&mut ok).cast(), 1) };
+        if n != 1 || ok != 1 {
+            return Err(Errno::EPERM);
+        }
+        let errno = |e: std::io::Error| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+        if !uid_map.is_empty() {
+            std::fs::write(format!("/proc/{pid}/uid_map"), uid_map).map_err(errno)?;
+        }
+        if !gid_map.is_empty() {
+            std::fs::write(format!("/proc/{pid}/gid_map"), gid_map).map_err(errno)?;
+        }
+        let f = std::fs::File::open(format!("/proc/{pid}/ns/user")).map_err(errno)?;
+        Ok(OwnedFd::from(f))
+    })();
+    // SAFETY: closing our pipe ends; killing and reaping our own child.
+    unsafe {
+        libc::close(ready[0]);
+        libc::close(hold[1]);
+        if pid > 0 {
+            libc::kill(pid, libc::SIGKILL);
+            let mut st = 0;
+            libc::waitpid(pid, &mut st, 0);
+        }
+    }
+    result
+}

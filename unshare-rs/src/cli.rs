@@ -964,7 +964,7 @@ mod tests {
         );
         assert_eq!(
             err(&["--map-u=1"]),
-            "usage: option '--map-u' is ambiguous; possibilities: '--map-user' '--map-users'"
+            "usage: option '--map-u=1' is ambiguous; possibilities: '--map-user' '--map-users'"
         );
     }
 

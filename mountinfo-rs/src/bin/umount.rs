@@ -1,6 +1,3 @@
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let status = mountinfo_rs::umount::main(std::env::args_os());
-    ExitCode::from(u8::try_from(status).unwrap_or(255))
-}
+//! The standalone `umount` binary.
+#![no_main]
+common::c_main!(mountinfo_rs::umount::main);

@@ -66,6 +66,8 @@ pub enum Opt {
     Id,
     UniqId,
     ListColumns,
+    /// `--receivers PATH` (nsbox extension).
+    Receivers,
 }
 
 /// The option table (util-linux 2.42 findmnt, same names and arguments).
@@ -120,6 +122,7 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(None, "id", HasArg::Required, Opt::Id),
     OptSpec::new(None, "uniq-id", HasArg::Required, Opt::UniqId),
     OptSpec::new(Some('H'), "list-columns", HasArg::No, Opt::ListColumns),
+    OptSpec::new(None, "receivers", HasArg::Required, Opt::Receivers),
 ];
 
 /// Groups of mutually exclusive options (util-linux `excl[]`): the first
@@ -144,6 +147,19 @@ fn option_name(id: Opt) -> String {
         Some(o) => format!("-{}", o.short.unwrap_or('?')),
         None => String::from("-?"),
     }
+}
+
+/// A change `--poll` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollAction {
+    /// A new mount.
+    Mount,
+    /// A mount gone.
+    Umount,
+    /// Options changed.
+    Remount,
+    /// Mount point changed.
+    Move,
 }
 
 /// Output format.
@@ -188,6 +204,8 @@ pub struct Matches {
     pub devno: Option<(u32, u32)>,
     /// `--id`.
     pub id: Option<i32>,
+    /// `--uniq-id`.
+    pub uniq_id: Option<u64>,
 }
 
 /// Everything `findmnt` was asked to do.
@@ -252,6 +270,22 @@ pub struct Options {
     pub filter: Option<Vec<u8>>,
     /// `--hyperlink`: TARGET cells link to `file://HOST/PATH`.
     pub hyperlink: bool,
+    /// `--vfs-all`.
+    pub vfs_all: bool,
+    /// `-x`.
+    pub verify: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+    /// `-H`.
+    pub list_columns: bool,
+    /// `--receivers PATH`.
+    pub receivers: Option<PathBuf>,
+    /// `-p`.
+    pub poll: bool,
+    /// `-p LIST` (empty: every action).
+    pub poll_actions: Vec<PollAction>,
+    /// `-w MS` (-1: no timeout).
+    pub timeout: i32,
 }
 
 /// What the command line asks for.
@@ -347,6 +381,34 @@ fn parse_columns(list: &[u8], columns: &mut Vec<Col>) -> Result<(), Error> {
     Ok(())
 }
 
+/// `-p LIST`: comma-separated action names (exact, any case); an unknown
+/// one prints `unknown action: REST-OF-LIST`.
+fn parse_actions(list: &[u8]) -> Result<Vec<PollAction>, Error> {
+    let mut out = Vec::new();
+    let mut rest = list;
+    loop {
+        let end = rest.iter().position(|&b| b == b',').unwrap_or(rest.len());
+        let name = &rest[..end];
+        let action = match name.to_ascii_lowercase().as_slice() {
+            b"move" => PollAction::Move,
+            b"mount" => PollAction::Mount,
+            b"umount" => PollAction::Umount,
+            b"remount" => PollAction::Remount,
+            _ => {
+                return Err(Error::Fatal(format!(
+                    "unknown action: {}",
+                    String::from_utf8_lossy(rest)
+                )))
+            }
+        };
+        out.push(action);
+        if end == rest.len() {
+            return Ok(out);
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
 /// `LABEL=`, `UUID=`, `PARTLABEL=`, `PARTUUID=` sources cannot be retried as
 /// mount points.
 fn is_tag(spec: &[u8]) -> bool {
@@ -428,12 +490,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
         files: Vec::new(),
         filter: None,
         hyperlink: false,
+        vfs_all: false,
+        verify: false,
+        verbose: false,
+        list_columns: false,
+        receivers: None,
+        poll: false,
+        poll_actions: Vec::new(),
+        timeout: -1,
     };
+    let mut source_given = false;
     let mut source_set = false;
     let mut outarg: Option<OsString> = None;
     let mut excl_seen: Vec<Option<Opt>> = vec![None; EXCLUSIVE.len()];
     let mut dfi = false;
-    let mut unsupported: Option<&str> = None;
 
     for (id, value) in parsed.opts {
         for (g, group) in EXCLUSIVE.iter().enumerate() {
@@ -490,13 +560,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
                 o.columns = ALL_COLUMNS
                     .iter()
                     .copied()
-                    .filter(|c| !c.is_poll_only())
+                    .filter(|c| !c.is_poll_only() && !c.is_extension())
                     .collect()
             }
             Opt::Options => o.matches.options = Some(arg.into_vec()),
             Opt::Poll => {
                 o.tree = false;
-                unsupported = unsupported.or(Some("--poll"));
+                o.poll = true;
+                if given {
+                    o.poll_actions = parse_actions(arg.as_bytes())?;
+                }
             }
             Opt::Pairs => {
                 o.output = Output::Pairs;
@@ -512,20 +585,28 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
                 o.filter = Some(arg.into_vec());
             }
             Opt::Mtab => {
+                source_given = true;
                 o.source = Source::Mtab;
                 o.tree = false;
             }
             Opt::Fstab => {
+                source_given = true;
                 o.source = Source::Fstab;
                 o.tree = false;
             }
-            Opt::KernelShort => o.source = Source::Mountinfo,
-            Opt::Kernel => match arg.as_bytes() {
-                _ if !given => o.source = Source::Mountinfo,
-                b"mountinfo" => o.source = Source::Mountinfo,
-                b"listmount" => o.source = Source::Listmount,
-                _ => return Err(Error::Fatal(String::from("invalid --kernel argument"))),
-            },
+            Opt::KernelShort => {
+                source_given = true;
+                o.source = Source::Mountinfo;
+            }
+            Opt::Kernel => {
+                source_given = true;
+                match arg.as_bytes() {
+                    _ if !given => o.source = Source::Mountinfo,
+                    b"mountinfo" => o.source = Source::Mountinfo,
+                    b"listmount" => o.source = Source::Listmount,
+                    _ => return Err(Error::Fatal(String::from("invalid --kernel argument"))),
+                }
+            }
             Opt::Types => o.matches.fstype = Some(arg.into_vec()),
             Opt::Raw => {
                 o.tree = false;
@@ -534,6 +615,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
             Opt::List => o.tree = false,
             Opt::Noheadings => o.noheadings = true,
             Opt::Task => {
+                source_given = true;
                 o.source = Source::Mountinfo;
                 let tid = number(&arg, "invalid TID argument", 0, i64::from(u32::MAX), true)?;
                 o.files
@@ -553,21 +635,24 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
             }
             Opt::Uniq => o.uniq = true,
             Opt::Timeout => {
-                number(
+                o.timeout = number(
                     &arg,
                     "invalid timeout",
                     i64::from(i32::MIN),
                     i64::from(i32::MAX),
                     false,
-                )?;
+                )? as i32;
             }
-            Opt::Verify => unsupported = unsupported.or(Some("--verify")),
+            Opt::Verify => {
+                o.verify = true;
+                o.tree = false;
+            }
             Opt::Shell => o.shellvar = true,
-            Opt::Verbose => {}
+            Opt::Verbose => o.verbose = true,
             Opt::Tree => o.force_tree = true,
             Opt::Pseudo => o.pseudo = true,
             Opt::Real => o.real = true,
-            Opt::VfsAll => unsupported = unsupported.or(Some("--vfs-all")),
+            Opt::VfsAll => o.vfs_all = true,
             Opt::Shadowed => o.shadowed = true,
             Opt::Hyperlink => match arg.as_bytes() {
                 _ if !given => o.hyperlink = std::io::stdout().is_terminal(),
@@ -592,10 +677,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
                 o.matches.id = Some(id as i32);
             }
             Opt::UniqId => {
-                number(&arg, "invalid uniq-id argument", 0, i64::MAX, true)?;
-                unsupported = unsupported.or(Some("--uniq-id"));
+                let id = number(&arg, "invalid uniq-id argument", 0, i64::MAX, true)?;
+                o.matches.uniq_id = Some(id as u64);
             }
-            Opt::ListColumns => unsupported = unsupported.or(Some("--list-columns")),
+            Opt::ListColumns => o.list_columns = true,
+            Opt::Receivers => {
+                o.receivers = Some(PathBuf::from(arg));
+                o.tree = false;
+            }
             Opt::Help => return Ok(Action::Help),
             Opt::Version => return Ok(Action::Version),
         }
@@ -628,14 +717,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
         };
     }
     if o.columns.is_empty() {
-        o.columns = vec![Col::Target, Col::Source, Col::Fstype, Col::Options];
+        if o.poll {
+            o.columns.push(Col::Action);
+        }
+        o.columns
+            .extend([Col::Target, Col::Source, Col::Fstype, Col::Options]);
     }
     if let Some(list) = &outarg {
         parse_columns(list.as_bytes(), &mut o.columns)?;
     }
-    if let Some(feature) = unsupported {
-        return Err(Error::Fatal(format!(
-            "{feature} is not supported by this findmnt"
+    if o.poll && o.files.len() > 1 {
+        return Err(Error::Fatal(String::from(
+            "--poll accepts only one file, but more specified by --tab-file",
         )));
     }
     match o.source {
@@ -645,23 +738,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
                 "options --kernel=listmount and --tab-file or --task can't be used together",
             )))
         }
-        Source::Listmount => {
-            return Err(Error::Fatal(String::from(
-                "--kernel=listmount is not supported by this findmnt",
-            )))
-        }
-        Source::Fstab => {
-            return Err(Error::Fatal(String::from(
-                "--fstab is not supported by this findmnt",
-            )))
-        }
-        Source::Mtab => {
-            return Err(Error::Fatal(String::from(
-                "--mtab is not supported by this findmnt",
-            )))
-        }
+        Source::Listmount => {}
+        Source::Fstab | Source::Mtab => {}
     }
-    if let Some(c) = o.columns.iter().find(|c| c.is_poll_only()) {
+    if o.verify && !source_given {
+        // `-x` checks fstab unless another table was asked for.
+        o.source = Source::Fstab;
+    }
+    if let Some(c) = o.columns.iter().find(|c| c.is_poll_only() && !o.poll) {
         return Err(Error::Fatal(format!(
             "{} column is requested, but --poll is not enabled",
             c.name()
@@ -720,6 +804,7 @@ pub fn is_listall(o: &Options) -> bool {
         && m.fstype.is_none()
         && m.options.is_none()
         && m.id.is_none()
+        && m.uniq_id.is_none()
         && m.devno.is_none()
 }
 
@@ -737,10 +822,12 @@ Usage:
 Show mounted filesystems, as a tree by default.
 
 Where to look:
- -F, --tab-file <path>  read this mountinfo file instead of the kernel's
- -k, --kernel[=mountinfo]
-                        read the kernel mount table (the default)
- -N, --task <tid>       read the mount table of task <tid>
+ -F, --tab-file <path>  read this file (mountinfo or fstab format; repeatable)
+ -k, --kernel[=<how>]   the kernel's table, read from mountinfo (the default)
+                          or with listmount(2)/statmount(2) (=listmount)
+ -m, --mtab             the kernel's table with the options of /run/mount/utab
+ -N, --task <tid>       the mount table of task <tid> (repeatable)
+ -s, --fstab            /etc/fstab (or $LIBMOUNT_FSTAB)
 
 What to show:
  -A, --all              show every filesystem, ignoring built-in filters
@@ -748,6 +835,7 @@ What to show:
  -f, --first-only       stop after the first match
  -i, --invert           show what does not match
      --id <num>         only the mount with this ID
+     --uniq-id <num>    only the mount with this 64-bit ID (with --kernel=listmount)
  -M, --mountpoint <dir> only the filesystem mounted exactly on <dir>
  -O, --options <list>   only filesystems with (or, as noOPT, without) options
      --pseudo           only pseudo filesystems
@@ -758,6 +846,19 @@ What to show:
  -T, --target <path>    the filesystem that contains <path>
  -t, --types <list>     only these filesystem types (noTYPE,... to exclude)
  -U, --uniq             skip filesystems whose mount point repeats
+
+Watching and checking:
+ -p, --poll[=<list>]    print mount table changes as they happen (all, or
+                          those of <list>: mount,umount,remount,move)
+ -w, --timeout <ms>     stop --poll after <ms> milliseconds without a change
+ -x, --verify           check an fstab-format table (default /etc/fstab)
+     --verbose          with --verify, also list the checks that passed
+
+Where mounts propagate (nsbox):
+     --receivers <path> every mount, in every mount namespace, that receives
+                          the mount and umount events made under <path>'s
+                          mount: its peers, their slaves, slaves of slaves
+                          (columns MNTNS, PID, RELATION)
 
 How to show it:
  -a, --ascii            draw the tree with ASCII characters
@@ -779,11 +880,15 @@ How to show it:
  -u, --notruncate       never truncate columns
  -v, --nofsroot         no [/dir] after the source of bind mounts
  -y, --shell            column names usable as shell variables
+     --vfs-all          VFS-OPTIONS with every per-mount flag, defaults too
+ -H, --list-columns     list the columns and exit
 
  -h, --help             show this help
  -V, --version          show the version
 
 Columns: {}
+(SHARED, MASTER and PROPAGATE-FROM, the peer group numbers of the
+propagation fields, are nsbox's own; --output-all leaves them out.)
 ",
         ALL_COLUMNS
             .iter()

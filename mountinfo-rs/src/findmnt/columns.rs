@@ -3,6 +3,7 @@
 
 use super::cli::Options;
 use super::rows::{canonicalize, is_tag_source, resolve_spec};
+use super::tabs::{vfs_options_all, Extra};
 use crate::mountinfo::MountEntry;
 use common::table::{Column, JsonType};
 use std::os::unix::ffi::OsStrExt;
@@ -42,6 +43,12 @@ pub enum Col {
     UsePerc,
     Uuid,
     VfsOptions,
+    /// nsbox: the peer group (`shared:N`).
+    Shared,
+    /// nsbox: the master peer group (`master:N`).
+    Master,
+    /// nsbox: `propagate_from:N`.
+    PropagateFrom,
 }
 
 /// Every column, in util-linux's order.
@@ -78,6 +85,9 @@ pub const ALL_COLUMNS: &[Col] = &[
     Col::UsePerc,
     Col::Uuid,
     Col::VfsOptions,
+    Col::Shared,
+    Col::Master,
+    Col::PropagateFrom,
 ];
 
 /// libsmartcols column flags used here.
@@ -122,6 +132,9 @@ impl Col {
             Col::UsePerc => ("USE%", 3.0, RIGHT),
             Col::Uuid => ("UUID", 36.0, 0),
             Col::VfsOptions => ("VFS-OPTIONS", 0.20, TRUNC),
+            Col::Shared => ("SHARED", 2.0, RIGHT),
+            Col::Master => ("MASTER", 2.0, RIGHT),
+            Col::PropagateFrom => ("PROPAGATE-FROM", 2.0, RIGHT),
         }
     }
 
@@ -141,6 +154,62 @@ impl Col {
     /// Columns only `--poll` fills (ACTION, OLD-OPTIONS, OLD-TARGET).
     pub fn is_poll_only(self) -> bool {
         matches!(self, Col::Action | Col::OldOptions | Col::OldTarget)
+    }
+
+    /// nsbox's own columns, which `--output-all` leaves out so that its
+    /// output stays util-linux's.
+    pub fn is_extension(self) -> bool {
+        matches!(self, Col::Shared | Col::Master | Col::PropagateFrom)
+    }
+
+    /// What the column shows (`-H`; nsbox's own words).
+    pub fn description(self) -> &'static str {
+        match self {
+            Col::Target => "where the filesystem is mounted",
+            Col::Action => "what --poll saw happen (mount, umount, remount, move)",
+            Col::Avail => "space free for unprivileged users",
+            Col::Freq => "fstab dump frequency (fstab-format tables)",
+            Col::Fsroot => "directory of the filesystem seen at the mount point",
+            Col::Fstype => "filesystem type",
+            Col::FsOptions => "superblock (filesystem-wide) options",
+            Col::Id => "mount ID",
+            Col::InoAvail => "inodes still free",
+            Col::InoTotal => "inodes in total",
+            Col::InoUsed => "inodes in use",
+            Col::InoUsePerc => "inodes in use, in percent",
+            Col::Label => "filesystem label",
+            Col::MajMin => "device number of the filesystem",
+            Col::OldOptions => "options before the change (--poll)",
+            Col::OldTarget => "mount point before the change (--poll)",
+            Col::Options => "per-mount and filesystem options together",
+            Col::OptFields => "mountinfo optional fields as the kernel wrote them",
+            Col::Parent => "mount ID of the parent mount",
+            Col::PartLabel => "partition label",
+            Col::PartUuid => "partition UUID",
+            Col::Passno => "fstab fsck pass (fstab-format tables)",
+            Col::Propagation => "propagation type of the mount",
+            Col::Size => "filesystem size",
+            Col::Source => "device or other source of the mount",
+            Col::Sources => "every device the source tag stands for",
+            Col::Tid => "task whose mount table was read",
+            Col::UniqId => "64-bit mount ID that is never reused (--kernel=listmount)",
+            Col::Used => "space in use",
+            Col::UsePerc => "space in use, in percent",
+            Col::Uuid => "filesystem UUID",
+            Col::VfsOptions => "per-mount options",
+            Col::Shared => "peer group the mount shares events with (nsbox)",
+            Col::Master => "peer group the mount receives events from (nsbox)",
+            Col::PropagateFrom => "nearest visible peer group events come from (nsbox)",
+        }
+    }
+
+    /// The type `-H` shows: what the JSON output uses.
+    pub fn type_name(self, bytes: bool) -> &'static str {
+        match self.column(false, bytes).json {
+            JsonType::Number => "<integer>",
+            JsonType::ArrayString => "<string>",
+            _ => "<string>",
+        }
     }
 
     /// The output column: tree flag only when the output is a tree, JSON
@@ -163,7 +232,15 @@ impl Col {
         }
         let number = match self {
             Col::Size | Col::Avail | Col::Used => bytes,
-            Col::Id | Col::UniqId | Col::Parent | Col::Freq | Col::Passno | Col::Tid => true,
+            Col::Id
+            | Col::UniqId
+            | Col::Parent
+            | Col::Freq
+            | Col::Passno
+            | Col::Tid
+            | Col::Shared
+            | Col::Master
+            | Col::PropagateFrom => true,
             _ => false,
         };
         if number {
@@ -179,12 +256,15 @@ pub struct CellContext<'a> {
     pub opts: &'a Options,
     /// The task whose mountinfo was read (TID column), 0 when unknown.
     pub tid: i32,
+    /// fstab fields or utab options of the entry.
+    pub extra: Option<&'a Extra>,
 }
 
 /// The text of column `col` for `entry` (findmnt `get_data()`); empty when
 /// findmnt leaves the cell empty.
 pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
     let plain_format = ctx.opts.output == super::cli::Output::Human;
+    let fstab = ctx.extra.is_some_and(|x| x.fstab);
     match col {
         Col::Source | Col::Sources => {
             // A path source may be canonicalized (-c), a tag evaluated (-e).
@@ -208,7 +288,7 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
                 return Vec::new();
             };
             let root = e.root.as_bytes();
-            if !ctx.opts.nofsroot && root != b"/" {
+            if !ctx.opts.nofsroot && !root.is_empty() && root != b"/" {
                 s.push(b'[');
                 s.extend_from_slice(root);
                 s.push(b']');
@@ -217,7 +297,8 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
         }
         Col::Target => e.target.as_bytes().to_vec(),
         Col::Fstype => e.fstype.as_bytes().to_vec(),
-        Col::Options => e.options(),
+        Col::Options => options(e, ctx),
+        Col::VfsOptions if ctx.opts.vfs_all => vfs_options_all(&options(e, ctx)),
         Col::VfsOptions => e.vfs_options.as_bytes().to_vec(),
         Col::FsOptions => e.fs_options.as_bytes().to_vec(),
         Col::OptFields => e.opt_fields.as_bytes().to_vec(),
@@ -234,7 +315,20 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
         Col::Tid => nonzero(i64::from(ctx.tid)),
         Col::Id => nonzero(i64::from(e.id)),
         Col::Parent => nonzero(i64::from(e.parent)),
+        Col::Propagation if fstab => Vec::new(),
         Col::Propagation => e.propagation.describe().into_bytes(),
+        Col::Shared => e.propagation.shared.map_or_else(Vec::new, num),
+        Col::Master => e.propagation.master.map_or_else(Vec::new, num),
+        Col::PropagateFrom => e.propagation.propagate_from.map_or_else(Vec::new, num),
+        Col::Freq => ctx
+            .extra
+            .filter(|x| x.fstab)
+            .map_or_else(Vec::new, |x| num(x.freq)),
+        Col::Passno => ctx
+            .extra
+            .filter(|x| x.fstab)
+            .map_or_else(Vec::new, |x| num(x.passno)),
+        Col::Label | Col::Uuid | Col::PartLabel | Col::PartUuid => super::tags::column(col, e),
         Col::Size
         | Col::Avail
         | Col::Used
@@ -245,16 +339,23 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
         | Col::InoUsePerc => vfs_attr(col, e, ctx.opts.bytes),
         // Kernel tables have no fstab fields; tags need libblkid/udev, the
         // unique ID needs listmount, the poll columns need --poll.
-        Col::Freq
-        | Col::Passno
-        | Col::Label
-        | Col::Uuid
-        | Col::PartLabel
-        | Col::PartUuid
-        | Col::UniqId
-        | Col::Action
-        | Col::OldOptions
-        | Col::OldTarget => Vec::new(),
+        Col::UniqId => ctx
+            .extra
+            .map_or_else(Vec::new, |x| nonzero(x.uniq_id as i64)),
+        Col::Action | Col::OldOptions | Col::OldTarget => Vec::new(),
+    }
+}
+
+fn num(n: impl ToString) -> Vec<u8> {
+    n.to_string().into_bytes()
+}
+
+/// The OPTIONS column: fstab options as written, kernel options with the
+/// utab ones added, or the kernel's merged.
+fn options(e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
+    match ctx.extra {
+        Some(x) if x.fstab || !x.options.is_empty() => x.options.clone(),
+        _ => e.options(),
     }
 }
 
@@ -348,7 +449,7 @@ mod tests {
         assert_eq!(Col::from_name(b"maj:min"), Some(Col::MajMin));
         assert_eq!(Col::from_name(b"Fs-Options"), Some(Col::FsOptions));
         assert_eq!(Col::from_name(b"TARG"), None);
-        assert_eq!(ALL_COLUMNS.len(), 32);
+        assert_eq!(ALL_COLUMNS.len(), 35);
     }
 
     #[test]

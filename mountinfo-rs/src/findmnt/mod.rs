@@ -12,17 +12,25 @@
 mod cli;
 mod columns;
 mod filter;
+mod listmount;
+mod poll;
+mod receivers;
 mod rows;
+mod tabs;
+mod tags;
+mod verify;
 
 use crate::mountinfo::{MountEntry, MountTable};
-use cli::{Action, Options, Output};
+use cli::{Action, Options, Output, Source};
 use common::cli::UsageError;
 use common::error::{finish_stdout, version_line, warn, with_errno};
 use common::table::{Format, Table};
 use rows::{Entry, Finder};
 use std::ffi::OsString;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use tabs::TabFormat;
 
 const PROG: &str = "findmnt";
 
@@ -89,24 +97,22 @@ fn path_to_tid(path: &Path) -> i32 {
         .unwrap_or(0)
 }
 
-/// True when libmount would read `data` as a mountinfo file: its first line
-/// that is neither blank nor a `#` comment starts with two numbers.
-fn looks_like_mountinfo(data: &[u8]) -> bool {
-    let Some(line) = data
-        .split(|&b| b == b'\n')
-        .map(skip_blank)
-        .find(|l| !l.is_empty() && l[0] != b'#')
-    else {
-        return true;
-    };
-    let mut words = line
-        .split(|&b| b == b' ' || b == b'\t')
-        .filter(|w| !w.is_empty());
-    let num = |w: Option<&[u8]>| {
-        w.and_then(|w| w.strip_prefix(b"+").or(Some(w)))
-            .is_some_and(|w| w.first().is_some_and(u8::is_ascii_digit))
-    };
-    num(words.next()) && num(words.next())
+/// Reads a whole table file in 64 KiB steps: the kernel generates
+/// `/proc/PID/mountinfo` per read, and much larger reads of a big table are
+/// several times slower (what `std::fs::read` would do as its buffer grows).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut data = Vec::new();
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        match f.read(&mut chunk) {
+            Ok(0) => return Ok(data),
+            Ok(n) => data.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The line without its leading spaces and tabs.
@@ -118,56 +124,227 @@ fn skip_blank(line: &[u8]) -> &[u8] {
     &line[n..]
 }
 
-/// Parses a mountinfo file line by line with libmount's line rules on top
-/// of our parser: a trailing `\r` is dropped, leading blanks are skipped,
-/// blank lines and `#` comments are ignored, and a line without superblock
-/// options is malformed. Line numbers count every line.
-fn parse_table(data: &[u8]) -> MountTable {
-    let mut table = MountTable::default();
+/// One parsed line: the entry and, for fstab lines, what fstab adds.
+type Parsed = (MountEntry, Option<tabs::Extra>);
+
+/// Parses a table file line by line with libmount's line rules: a trailing
+/// `\r` is dropped, leading blanks are skipped, blank lines and `#` comments
+/// are ignored. The table's format is guessed from its first line (and then
+/// kept for the files that follow); a mountinfo line without superblock
+/// options is malformed. Returns the entries and the numbers of the bad
+/// lines (counting every line).
+fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>, Vec<usize>) {
+    let mut entries = Vec::new();
+    let mut bad = Vec::new();
     for (n, line) in data.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let line = skip_blank(line);
         if line.is_empty() || line[0] == b'#' {
             continue;
         }
-        match MountEntry::parse(line) {
-            Some(e) if !e.fs_options.is_empty() => table.entries.push(e),
-            _ => table.bad_lines.push(n + 1),
+        let fmt = *format.get_or_insert_with(|| tabs::guess_format(line));
+        let parsed = match fmt {
+            TabFormat::Mountinfo => MountEntry::parse(line)
+                .filter(|e| !e.fs_options.is_empty())
+                .map(|e| (e, None)),
+            TabFormat::Fstab => tabs::parse_fstab_line(line).map(|(e, x)| (e, Some(x))),
+        };
+        match parsed {
+            Some(p) => entries.push(p),
+            None => bad.push(n + 1),
         }
     }
-    table
+    (entries, bad)
+}
+
+/// The entries of a mountinfo text (bad lines skipped).
+fn parse_lines_mountinfo(data: &[u8]) -> Vec<MountEntry> {
+    parse_table(data).entries
+}
+
+/// A mountinfo text parsed with [`parse_lines`].
+fn parse_table(data: &[u8]) -> MountTable {
+    let (entries, bad_lines) = parse_lines(data, &mut Some(TabFormat::Mountinfo));
+    MountTable {
+        entries: entries.into_iter().map(|(e, _)| e).collect(),
+        bad_lines,
+    }
+}
+
+/// The `*.fstab` files of a directory, by name (libmount
+/// `mnt_table_parse_dir()`), or the path itself.
+fn fstab_files(path: &Path) -> Vec<PathBuf> {
+    let Ok(dir) = std::fs::read_dir(path) else {
+        return vec![path.to_path_buf()];
+    };
+    let mut files: Vec<PathBuf> = dir
+        .filter_map(Result::ok)
+        .map(|d| d.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.as_bytes().ends_with(b".fstab") && n.as_bytes()[0] != b'.')
+                && p.is_file()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The entries read, and whether they came from mountinfo-format files.
+struct Loaded {
+    entries: Vec<Entry>,
+    kernel: bool,
+    parse_errors: usize,
 }
 
 /// Reads every table file; parse errors are reported and skipped.
-fn read_entries(opts: &Options) -> Result<Vec<Entry>, Error> {
-    let files: Vec<PathBuf> = if opts.files.is_empty() {
-        vec![PathBuf::from("/proc/self/mountinfo")]
-    } else {
-        opts.files.clone()
+fn read_entries(opts: &Options) -> Result<Loaded, Error> {
+    if opts.source == Source::Listmount {
+        let mounts = listmount::fetch()
+            .map_err(|e| Error::Fatal(with_errno("failed to fetch mount nodes", e)))?;
+        let entries = mounts
+            .into_iter()
+            .map(|(e, uniq_id)| {
+                Entry::new(e, 0).with_extra(Some(tabs::Extra {
+                    uniq_id,
+                    ..tabs::Extra::default()
+                }))
+            })
+            .collect();
+        return Ok(Loaded {
+            entries,
+            kernel: true,
+            parse_errors: 0,
+        });
+    }
+    let mut format = None;
+    // (path, name in messages)
+    let files: Vec<(PathBuf, String)> = match opts.source {
+        Source::Fstab => {
+            format = Some(TabFormat::Fstab);
+            let (paths, default) = if opts.files.is_empty() {
+                (vec![tabs::fstab_path()], true)
+            } else {
+                (opts.files.clone(), false)
+            };
+            let mut files = Vec::new();
+            for p in paths {
+                let name = if default {
+                    String::from("(null)")
+                } else {
+                    p.display().to_string()
+                };
+                if let Err(e) = std::fs::metadata(&p) {
+                    let errno = nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+                    return Err(Error::Fatal(with_errno(
+                        format!("can't read {name}"),
+                        errno,
+                    )));
+                }
+                files.extend(fstab_files(&p).into_iter().map(|f| {
+                    let n = f.display().to_string();
+                    (f, n)
+                }));
+            }
+            files
+        }
+        _ if opts.files.is_empty() => vec![(
+            PathBuf::from("/proc/self/mountinfo"),
+            String::from("/proc/self/mountinfo"),
+        )],
+        _ => opts
+            .files
+            .iter()
+            .map(|f| (f.clone(), f.display().to_string()))
+            .collect(),
     };
     let mut entries = Vec::new();
-    for file in &files {
-        let name = file.display();
-        let data = std::fs::read(file).map_err(|e| {
+    let mut parse_errors = 0;
+    for (file, name) in &files {
+        let data = read_file(file).map_err(|e| {
             let errno = nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
             Error::Fatal(with_errno(format!("can't read {name}"), errno))
         })?;
-        if !looks_like_mountinfo(&data) {
-            return Err(Error::Fatal(format!(
-                "{name}: only mountinfo-format files are supported by this findmnt"
-            )));
-        }
-        let table = parse_table(&data);
-        for line in &table.bad_lines {
+        let (parsed, bad) = parse_lines(&data, &mut format);
+        parse_errors += bad.len();
+        for line in &bad {
             warn(
                 PROG,
                 format!("{name}: parse error at line {line} -- ignored"),
             );
         }
         let tid = path_to_tid(file);
-        entries.extend(table.entries.into_iter().map(|e| Entry::new(e, tid)));
+        let kernel_file = file.as_os_str().as_bytes().starts_with(b"/proc/");
+        entries.extend(parsed.into_iter().map(|(mut e, x)| {
+            if kernel_file && x.is_none() && e.source.as_bytes() == b"/dev/root" {
+                if let Some(dev) = system_root(e.major, e.minor) {
+                    e.source = dev;
+                }
+            }
+            Entry::new(e, tid).with_extra(x)
+        }));
     }
-    Ok(entries)
+    let kernel = format != Some(TabFormat::Fstab);
+    if opts.source == Source::Mtab && opts.files.is_empty() {
+        merge_utab(&mut entries);
+    }
+    Ok(Loaded {
+        entries,
+        kernel,
+        parse_errors,
+    })
+}
+
+/// libmount `mnt_guess_system_root()` for the kernel's `/dev/root`: the
+/// device node of the block device MAJ:MIN (`/sys/dev/block/MAJ:MIN` links
+/// to its sysfs directory, whose name is the node's, `!` for `/`).
+fn system_root(major: u32, minor: u32) -> Option<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStringExt;
+    if major == 0 && minor == 0 {
+        return None;
+    }
+    let link = std::fs::read_link(format!("/sys/dev/block/{major}:{minor}")).ok()?;
+    let name = link.file_name()?.as_bytes();
+    let mut dev = b"/dev/".to_vec();
+    dev.extend(name.iter().map(|&b| if b == b'!' { b'/' } else { b }));
+    Some(std::ffi::OsString::from_vec(dev))
+}
+
+/// libmount `mnt_table_merge_user_fs()`: the userspace options recorded in
+/// utab are added to the OPTIONS of the mount they belong to: searching
+/// from the last mount, the one with the recorded ID, else the one with the
+/// same root, mount point and source; a mount takes one record at most.
+fn merge_utab(entries: &mut [Entry]) {
+    let Ok(data) = std::fs::read(tabs::utab_path()) else {
+        return;
+    };
+    let mut merged = vec![false; entries.len()];
+    for u in tabs::parse_utab(&data) {
+        let found = entries.iter().enumerate().rev().position(|(i, e)| {
+            !merged[i]
+                && match u.id {
+                    Some(id) if id > 0 && e.mount.id > 0 => e.mount.id == id,
+                    _ => {
+                        e.mount.root.as_bytes() == u.root.as_slice()
+                            && rows::streq_paths(e.mount.target.as_bytes(), &u.target)
+                            && rows::streq_paths(e.mount.source.as_bytes(), &u.source)
+                    }
+                }
+        });
+        if let Some(pos) = found {
+            let i = entries.len() - 1 - pos;
+            merged[i] = true;
+            let e = &mut entries[i];
+            let mut options = e.mount.options();
+            options.push(b',');
+            options.extend_from_slice(&u.options);
+            e.extra = Some(tabs::Extra {
+                options,
+                user_options: u.options,
+                ..tabs::Extra::default()
+            });
+        }
+    }
 }
 
 /// util-linux `xgethosturi(NULL)`: `file://` and the host name.
@@ -205,13 +382,25 @@ fn bind_filter(query: &[u8], opts: &Options) -> Result<filter::Filter, Error> {
 
 /// Lists the filesystems `opts` selects; returns the exit status.
 pub fn run(opts: &Options) -> i32 {
-    let entries = match read_entries(opts) {
+    if opts.list_columns {
+        return list_columns(opts);
+    }
+    if let Some(path) = &opts.receivers {
+        return receivers::run(path, opts);
+    }
+    let Loaded {
+        entries,
+        kernel,
+        parse_errors,
+    } = match read_entries(opts) {
         Ok(e) => e,
         Err(e) => return e.report(),
     };
     let mut opts = opts.clone();
     // findmnt `tab_is_tree()`: a non-empty mountinfo table has a tree.
-    let is_tree = !entries.is_empty();
+    let is_tree = kernel && !entries.is_empty();
+    // The containing mount point is looked for in kernel tables only.
+    let kernel_tab = opts.source != Source::Fstab && (opts.source != Source::Mtab || kernel);
     if is_tree && opts.force_tree {
         opts.tree = true;
     }
@@ -221,27 +410,31 @@ pub fn run(opts: &Options) -> i32 {
     let opts = &opts;
 
     let uri = opts.hyperlink.then(host_uri);
-    let columns = opts
-        .columns
-        .iter()
-        .map(|&c| {
-            let col = c.column(opts.tree, opts.bytes);
-            match &uri {
-                Some(u) if c == columns::Col::Target => col.uri(u.clone()),
-                _ => col,
-            }
-        })
-        .collect();
-    let mut table = Table::new("filesystems", columns);
-    table.format = match opts.output {
-        Output::Human => Format::Human,
-        Output::Raw => Format::Raw,
-        Output::Pairs => Format::Pairs,
-        Output::Json => Format::Json,
+    let make_table = || {
+        let columns = opts
+            .columns
+            .iter()
+            .map(|&c| {
+                let col = c.column(opts.tree, opts.bytes);
+                match &uri {
+                    Some(u) if c == columns::Col::Target => col.uri(u.clone()),
+                    _ => col,
+                }
+            })
+            .collect();
+        let mut table = Table::new("filesystems", columns);
+        table.format = match opts.output {
+            Output::Human => Format::Human,
+            Output::Raw => Format::Raw,
+            Output::Pairs => Format::Pairs,
+            Output::Json => Format::Json,
+        };
+        table.noheadings = opts.noheadings;
+        table.ascii = opts.ascii;
+        table.shellvar = opts.shellvar;
+        table
     };
-    table.noheadings = opts.noheadings;
-    table.ascii = opts.ascii;
-    table.shellvar = opts.shellvar;
+    let table = make_table();
 
     let filter = match &opts.filter {
         None => None,
@@ -250,12 +443,23 @@ pub fn run(opts: &Options) -> i32 {
             Err(e) => return e.report(),
         },
     };
+    if opts.poll {
+        let file = opts
+            .files
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("/proc/self/mountinfo"));
+        return poll::run(opts, entries, &file, &make_table);
+    }
     let mut finder = Finder::new(entries, opts, table, filter);
+    if opts.verify {
+        return run_verify(&mut finder, opts, parse_errors);
+    }
     let ok = if opts.tree && !opts.submounts {
         finder.tree(None, None)
     } else {
         let mut ok = finder.list();
-        if !ok && finder.noswapmatch() && !opts.strict_target && finder.has_target() {
+        if !ok && kernel_tab && finder.noswapmatch() && !opts.strict_target && finder.has_target() {
             // Nothing is mounted on the path: look for the mount point
             // that contains it.
             finder.widen_target();
@@ -276,6 +480,88 @@ pub fn run(opts: &Options) -> i32 {
     let table = finder.into_table();
     let mut out = std::io::stdout().lock();
     let r = table.print(&mut out);
+    // Left to the exit, like the entries.
+    std::mem::forget(table);
+    finish_stdout(PROG, r, 0)
+}
+
+/// `--verify` over the entries the filters select.
+fn run_verify(finder: &mut Finder<'_>, opts: &Options, parse_errors: usize) -> i32 {
+    let found = finder.matching();
+    // (options, VFS, filesystem and userspace parts) of each entry.
+    type Parts = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+    let parts: Vec<Parts> = found
+        .iter()
+        .map(|&i| {
+            let e = finder.entry(i);
+            let user = e
+                .extra
+                .as_ref()
+                .map(|x| x.user_options.clone())
+                .unwrap_or_default();
+            (
+                e.options(),
+                e.mount.vfs_options.as_bytes().to_vec(),
+                e.mount.fs_options.as_bytes().to_vec(),
+                user,
+            )
+        })
+        .collect();
+    let items: Vec<verify::Item<'_>> = found
+        .iter()
+        .zip(&parts)
+        .map(|(&i, (options, vfs, fs, user))| {
+            let e = finder.entry(i);
+            verify::Item {
+                target: e.mount.target.as_bytes(),
+                source: e.mount.source.as_bytes(),
+                fstype: e.mount.fstype.as_bytes(),
+                options,
+                vfs,
+                fs,
+                user,
+                passno: e.extra.as_ref().map_or(0, |x| x.passno),
+            }
+        })
+        .collect();
+    verify::verify(
+        &items,
+        parse_errors,
+        opts.verbose,
+        cli::is_listall(opts),
+        opts.nocanonicalize,
+    )
+}
+
+/// `-H`: every column with its JSON type and what it shows, as a table
+/// without header (`findmnt-columns` in JSON).
+fn list_columns(opts: &Options) -> i32 {
+    use common::table::Column;
+    let mut table = Table::new(
+        "findmnt-columns",
+        vec![
+            Column::new("HOLDER").right(),
+            Column::new("TYPE"),
+            Column::new("DESCRIPTION"),
+        ],
+    );
+    table.noheadings = true;
+    table.format = match opts.output {
+        Output::Raw => Format::Raw,
+        Output::Json => Format::Json,
+        _ => Format::Human,
+    };
+    for &c in columns::ALL_COLUMNS {
+        let line = table.add_line(None);
+        let ty = match c {
+            columns::Col::Size | columns::Col::Avail | columns::Col::Used => "<string|number>",
+            _ => c.type_name(opts.bytes),
+        };
+        table.set_cell(line, 0, c.name());
+        table.set_cell(line, 1, ty);
+        table.set_cell(line, 2, c.description());
+    }
+    let r = table.print(&mut std::io::stdout().lock());
     finish_stdout(PROG, r, 0)
 }
 
@@ -284,14 +570,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mountinfo_is_recognised_like_libmount_guesses_it() {
-        assert!(looks_like_mountinfo(
-            b"15 20 0:3 / /proc rw - proc proc rw\n"
-        ));
-        assert!(looks_like_mountinfo(b"\n# c\n  15 20 x\n"));
-        assert!(looks_like_mountinfo(b""));
-        assert!(!looks_like_mountinfo(b"/dev/sda1 / ext4 defaults 0 1\n"));
-        assert!(!looks_like_mountinfo(b"UUID=x /boot ext4 defaults\n"));
+    fn the_format_is_guessed_once_per_table() {
+        let mut f = None;
+        let (e, bad) = parse_lines(b"# c\n/dev/sda1 / ext4 defaults 0 1\n", &mut f);
+        assert_eq!((e.len(), bad.len()), (1, 0));
+        assert_eq!(f, Some(TabFormat::Fstab));
+        let (e, bad) = parse_lines(b"15 20 0:3 / /proc rw - proc proc rw\n", &mut f);
+        assert_eq!((e.len(), bad), (0, vec![1]));
     }
 
     #[test]
@@ -302,6 +587,11 @@ mod tests {
         assert_eq!(t.entries.len(), 1);
         assert_eq!(t.entries[0].fs_options, "rw");
         assert_eq!(t.bad_lines, vec![5, 6]);
+    }
+
+    #[test]
+    fn dev_root_needs_a_block_device() {
+        assert_eq!(system_root(0, 0), None);
     }
 
     #[test]

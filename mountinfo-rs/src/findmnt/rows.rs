@@ -14,10 +14,11 @@
 use super::cli::{is_listall, Matches, Options};
 use super::columns::{cell, CellContext, Col};
 use super::filter::Filter;
+use super::tabs::Extra;
 use crate::mountinfo::{is_net_fs, is_pseudo_fs, match_fstype, match_options, MountEntry};
 use common::table::{LineId, Table};
-use std::collections::HashMap;
-use std::os::unix::ffi::OsStrExt;
+use std::collections::{HashMap, HashSet};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
 /// One entry of the table being searched.
@@ -28,13 +29,34 @@ pub struct Entry {
     pub tid: i32,
     /// The parent ID, which `--uniq` may rewrite.
     parent: u32,
+    /// fstab fields, or utab options (none for a plain mountinfo line).
+    pub extra: Option<Extra>,
 }
 
 impl Entry {
     /// Wraps a parsed line read from task `tid`'s mountinfo.
     pub fn new(mount: MountEntry, tid: i32) -> Entry {
         let parent = mount.parent;
-        Entry { mount, tid, parent }
+        Entry {
+            mount,
+            tid,
+            parent,
+            extra: None,
+        }
+    }
+
+    /// The entry with fstab fields or utab options.
+    pub fn with_extra(mut self, extra: Option<Extra>) -> Entry {
+        self.extra = extra;
+        self
+    }
+
+    /// The OPTIONS column (libmount `mnt_fs_strdup_options()`).
+    pub fn options(&self) -> Vec<u8> {
+        match &self.extra {
+            Some(x) if x.fstab || !x.options.is_empty() => x.options.clone(),
+            _ => self.mount.options(),
+        }
     }
 }
 
@@ -131,9 +153,16 @@ pub(super) fn resolve_spec(spec: &[u8]) -> Option<Vec<u8>> {
                 .unwrap_or(value);
             let link = [format!("/dev/disk/{dir}/").as_bytes(), value].concat();
             let p = Path::new(std::ffi::OsStr::from_bytes(&link));
-            return std::fs::canonicalize(p)
-                .ok()
-                .map(|c| c.as_os_str().as_bytes().to_vec());
+            if let Ok(c) = std::fs::canonicalize(p) {
+                return Some(c.as_os_str().as_bytes().to_vec());
+            }
+            // Without udev's links, the superblocks of the block devices.
+            let name = std::str::from_utf8(&tag[..tag.len() - 1]).ok()?;
+            let value = std::str::from_utf8(value).ok()?;
+            if !matches!(name, "LABEL" | "UUID") || !Path::new("/proc/partitions").exists() {
+                return None;
+            }
+            return crate::blkid::find_by_tag(name, value).map(std::ffi::OsString::into_vec);
         }
     }
     canonicalize(spec)
@@ -149,6 +178,25 @@ pub(super) fn is_tag_source(source: &[u8]) -> bool {
     ]
     .iter()
     .any(|t| source.starts_with(t))
+}
+
+/// A path with repeated and trailing slashes dropped (`""` is `/`): equal
+/// keys are what [`streq_paths`] calls equal.
+fn path_key(p: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(p.len());
+    for &b in p {
+        if b == b'/' && out.last() == Some(&b'/') {
+            continue;
+        }
+        out.push(b);
+    }
+    while out.len() > 1 && out.last() == Some(&b'/') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push(b'/');
+    }
+    out
 }
 
 /// The search state: entries, filters (which the source-to-target swap
@@ -236,8 +284,10 @@ impl<'a> Finder<'a> {
         f
     }
 
-    /// The finished table.
+    /// The finished table. The entries are not freed: the process is about
+    /// to exit, and freeing 100,000 entries one by one is measurable.
     pub fn into_table(self) -> Table {
+        std::mem::forget(self.entries);
         self.table
     }
 
@@ -252,22 +302,49 @@ impl<'a> Finder<'a> {
     /// from the end, an entry is dropped when a later one has the same
     /// mount point; its children move to its parent.
     fn uniq(&mut self) {
-        let mut i = self.entries.len();
-        while i > 0 {
-            i -= 1;
+        // Linear form of the walk: the mount points kept so far (those
+        // later in the table), compared the way `match_target()` compares
+        // (as given, then canonicalized); a dropped entry's children are
+        // moved to its parent through a redirect map resolved at the end.
+        let n = self.entries.len();
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        let mut removed = vec![false; n];
+        let mut redirect: HashMap<u32, u32> = HashMap::new();
+        for i in (0..n).rev() {
             let target = self.entries[i].mount.target.as_bytes().to_vec();
-            let dup = (i + 1..self.entries.len()).any(|x| self.match_target(x, &target));
+            let mut dup = seen.contains(&path_key(&target));
+            if !dup && !self.opts.nocanonicalize {
+                dup = self
+                    .canonical(&target, false)
+                    .is_some_and(|c| seen.contains(&path_key(&c)));
+            }
             if dup {
-                let (id, parent) = (self.entries[i].mount.id, self.entries[i].parent);
-                for e in &mut self.entries {
-                    if e.parent == id {
-                        e.parent = parent;
-                    }
-                }
-                self.entries.remove(i);
-                self.lines.remove(i);
+                removed[i] = true;
+                let e = &self.entries[i];
+                redirect.entry(e.mount.id).or_insert(e.parent);
+            } else {
+                seen.insert(path_key(&target));
             }
         }
+        if redirect.is_empty() {
+            return;
+        }
+        for e in &mut self.entries {
+            let mut p = e.parent;
+            for _ in 0..=redirect.len() {
+                match redirect.get(&p) {
+                    Some(&q) if q != p => p = q,
+                    _ => break,
+                }
+            }
+            e.parent = p;
+        }
+        let mut k = 0;
+        self.entries.retain(|_| {
+            k += 1;
+            !removed[k - 1]
+        });
+        self.lines.truncate(self.entries.len());
     }
 
     fn canonical(&mut self, s: &[u8], spec: bool) -> Option<Vec<u8>> {
@@ -352,13 +429,24 @@ impl<'a> Finder<'a> {
         if m.id.is_some_and(|id| i64::from(e.id) != i64::from(id)) {
             return false;
         }
+        if let Some(u) = m.uniq_id {
+            if self.entries[i].extra.as_ref().map_or(0, |x| x.uniq_id) != u {
+                return false;
+            }
+        }
         if let Some(t) = &m.fstype {
             if !match_fstype(e.fstype.as_bytes(), t) {
                 return false;
             }
         }
         if let Some(p) = &m.options {
-            if !match_options(&e.options(), p) {
+            let entry = &self.entries[i];
+            // An fstab line without options has no option string at all.
+            let none = entry
+                .extra
+                .as_ref()
+                .is_some_and(|x| x.fstab && x.options.is_empty());
+            if (none && !p.is_empty()) || !match_options(&entry.options(), p) {
                 return false;
             }
         }
@@ -399,8 +487,11 @@ impl<'a> Finder<'a> {
     /// libmount `mnt_table_over_fs()`: a child mounted on the same path.
     fn is_overmounted(&self, i: usize) -> bool {
         let e = &self.entries[i].mount;
-        self.entries.iter().any(|c| {
-            c.parent == e.id && streq_paths(c.mount.target.as_bytes(), e.target.as_bytes())
+        self.children.get(&e.id).is_some_and(|kids| {
+            kids.iter().any(|&c| {
+                let c = &self.entries[c];
+                streq_paths(c.mount.target.as_bytes(), e.target.as_bytes())
+            })
         })
     }
 
@@ -454,6 +545,7 @@ impl<'a> Finder<'a> {
         let ctx = CellContext {
             opts: self.opts,
             tid: self.entries[i].tid,
+            extra: self.entries[i].extra.as_ref(),
         };
         if let Some(filter) = &self.filter {
             let mount = &self.entries[i].mount;
@@ -565,6 +657,7 @@ impl<'a> Finder<'a> {
             && m.fstype.is_none()
             && m.options.is_none()
             && m.id.is_none()
+            && m.uniq_id.is_none()
             && self.opts.first_only
     }
 
@@ -719,6 +812,42 @@ impl<'a> Finder<'a> {
         }
     }
 
+    /// The entries `get_next_fs()` yields, in order (what `--verify`
+    /// checks).
+    pub fn matching(&mut self) -> Vec<usize> {
+        let mut it = Iter::new(self.opts.backward);
+        let mut out = Vec::new();
+        while let Some(i) = self.next_fs(&mut it) {
+            out.push(i);
+            if self.opts.first_only {
+                break;
+            }
+            self.noswapmatch = true;
+        }
+        out
+    }
+
+    /// findmnt `poll_match()`: the filters, and a positional SPEC tried
+    /// as a mount point too.
+    pub fn poll_match(&mut self, i: usize) -> bool {
+        if self.matches(i) {
+            return true;
+        }
+        if self.noswapmatch || self.matches.target.is_some() || self.matches.source.is_none() {
+            return false;
+        }
+        let saved = self.matches.clone();
+        self.matches.target = self.matches.source.take();
+        let hit = self.matches(i);
+        self.matches = saved;
+        hit
+    }
+
+    /// Entry `i`.
+    pub fn entry(&self, i: usize) -> &Entry {
+        &self.entries[i]
+    }
+
     /// findmnt `add_matching_lines()`: every match as a line (or, with
     /// `-R`, as a tree of its submounts); false when nothing matched.
     pub fn list(&mut self) -> bool {
@@ -781,6 +910,18 @@ impl<'a> Finder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_keys_agree_with_streq_paths() {
+        let paths: [&[u8]; 9] = [
+            b"", b"/", b"//", b"/a", b"/a/", b"//a//", b"/a/b", b"/a//b/", b"a",
+        ];
+        for a in paths {
+            for b in paths {
+                assert_eq!(path_key(a) == path_key(b), streq_paths(a, b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn paths_compare_like_util_linux() {

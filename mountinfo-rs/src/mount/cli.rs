@@ -189,6 +189,9 @@ pub enum Action {
     },
     /// Mount, bind, move, remount or change propagation.
     Mount(Request),
+    /// `-a`: mount every fstab entry that is not `noauto` (filtered by
+    /// `-t` and `-O`).
+    All(Request),
 }
 
 /// A mount request as given on the command line (paths not yet resolved).
@@ -227,6 +230,50 @@ pub struct Request {
     pub fstab: Vec<OsString>,
     /// `-N`: `/proc/PID/ns/mnt` or the file given.
     pub namespace: Option<OsString>,
+    /// `-a`.
+    pub all: bool,
+    /// `-F` (with `-a`: mount the entries in parallel).
+    pub fork: bool,
+    /// `-O`: option pattern for `-a`.
+    pub test_opts: Option<String>,
+    /// `-s`: passed to helpers.
+    pub sloppy: bool,
+    /// `-n`: passed to helpers.
+    pub nomtab: bool,
+    /// `-i`: do not run `/sbin/mount.TYPE` helpers.
+    pub internal: bool,
+    /// `--target-prefix`.
+    pub target_prefix: Option<OsString>,
+    /// `--options-mode`: how fstab and command-line options combine.
+    pub options_mode: OptionsMode,
+    /// `--options-source`: read fstab (default), mtab, both, or neither.
+    pub options_source: Option<(bool, bool)>,
+    /// `--options-source-force`.
+    pub options_source_force: bool,
+    /// `--beneath`: attach beneath the top mount (`MOVE_MOUNT_BENEATH`).
+    pub beneath: bool,
+    /// `--exclusive`: refuse to reuse an existing superblock.
+    pub exclusive: bool,
+    /// `--map-users` entries (`INNER:OUTER:COUNT` or a user-ns file).
+    pub map_users: Vec<String>,
+    /// `--map-groups` entries.
+    pub map_groups: Vec<String>,
+    /// An option was given that a setuid mount drops its privileges for.
+    pub privileged_opts: bool,
+}
+
+/// `--options-mode`: how fstab options and `-o` options combine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OptionsMode {
+    /// fstab options first, then `-o` (libmount's default).
+    #[default]
+    Prepend,
+    /// `-o` options first, then fstab's.
+    Append,
+    /// fstab's options replace `-o`.
+    Replace,
+    /// fstab options ignored.
+    Ignore,
 }
 
 fn bad_usage() -> MountError {
@@ -245,10 +292,6 @@ pub fn is_tag(spec: &OsString) -> bool {
 fn text(value: Option<OsString>) -> Result<String, MountError> {
     let value = value.unwrap_or_default();
     cli::utf8(&value, "invalid argument").map_err(MountError::Usage)
-}
-
-fn unsupported(name: &str) -> MountError {
-    MountError::Unsupported(format!("option {name} is not supported yet"))
 }
 
 /// Parses argv (without argv\[0\]).
@@ -279,12 +322,31 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
                 }
             }
         }
+        if !matches!(
+            opt,
+            Opt::Help
+                | Opt::ShowLabels
+                | Opt::Label
+                | Opt::Uuid
+                | Opt::Version
+                | Opt::Verbose
+                | Opt::ReadOnly
+                | Opt::InternalOnly
+                | Opt::Sloppy
+                | Opt::Types
+                | Opt::Target
+                | Opt::Source
+        ) {
+            req.privileged_opts = true;
+        }
         match opt {
             Opt::Help => return Ok(Action::Help),
             Opt::Version => return Ok(Action::Version),
             Opt::Fake => req.fake = true,
             Opt::Verbose => req.verbose = true,
-            Opt::NoMtab | Opt::InternalOnly | Opt::Sloppy => {}
+            Opt::NoMtab => req.nomtab = true,
+            Opt::InternalOnly => req.internal = true,
+            Opt::Sloppy => req.sloppy = true,
             Opt::NoCanonicalize => req.no_canonicalize = true,
             Opt::ReadOnly => {
                 req.options.push("ro".into());
@@ -352,22 +414,57 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
                     None => v,
                 });
             }
-            Opt::All => return Err(unsupported("--all")),
-            Opt::Fork => return Err(unsupported("--fork")),
-            Opt::Beneath => return Err(unsupported("--beneath")),
-            Opt::Exclusive => return Err(unsupported("--exclusive")),
-            Opt::TestOpts => return Err(unsupported("--test-opts")),
-            Opt::Uuid => return Err(unsupported("--uuid")),
-            Opt::Label => return Err(unsupported("--label")),
-            Opt::MapGroups => return Err(unsupported("--map-groups")),
-            Opt::MapUsers => return Err(unsupported("--map-users")),
-            Opt::TargetPrefix => return Err(unsupported("--target-prefix")),
-            Opt::OptionsMode => return Err(unsupported("--options-mode")),
-            Opt::OptionsSource => return Err(unsupported("--options-source")),
-            Opt::OptionsSourceForce => return Err(unsupported("--options-source-force")),
+            Opt::All => req.all = true,
+            Opt::Fork => req.fork = true,
+            Opt::Beneath => req.beneath = true,
+            Opt::Exclusive => req.exclusive = true,
+            Opt::TestOpts => req.test_opts = Some(text(value)?),
+            Opt::Uuid => {
+                let mut src = OsString::from("UUID=\"");
+                src.push(value.unwrap_or_default());
+                src.push("\"");
+                req.source = Some(src);
+            }
+            Opt::Label => {
+                let mut src = OsString::from("LABEL=\"");
+                src.push(value.unwrap_or_default());
+                src.push("\"");
+                req.source = Some(src);
+            }
+            Opt::MapGroups => req.map_groups.push(text(value)?),
+            Opt::MapUsers => req.map_users.push(text(value)?),
+            Opt::TargetPrefix => req.target_prefix = value,
+            Opt::OptionsMode => {
+                req.options_mode = match text(value)?.as_str() {
+                    "ignore" => OptionsMode::Ignore,
+                    "append" => OptionsMode::Append,
+                    "prepend" => OptionsMode::Prepend,
+                    "replace" => OptionsMode::Replace,
+                    _ => return Err(bad_usage()),
+                }
+            }
+            Opt::OptionsSource => {
+                let (mut fstab, mut mtab) = (false, false);
+                for item in text(value)?.split(',') {
+                    match item {
+                        "fstab" => fstab = true,
+                        "mtab" => mtab = true,
+                        "disable" => {}
+                        _ => return Err(bad_usage()),
+                    }
+                }
+                req.options_source = Some((fstab, mtab));
+            }
+            Opt::OptionsSourceForce => req.options_source_force = true,
         }
     }
     let mut operands = parsed.operands;
+    if req.operation && req.all {
+        return Err(bad_usage());
+    }
+    if req.all {
+        return Ok(Action::All(req));
+    }
     if req.source.is_none() && req.target.is_none() && operands.is_empty() {
         if req.operation || !req.options.is_empty() {
             return Err(bad_usage());
@@ -531,5 +628,52 @@ mod tests {
         assert_eq!(p(&["-h", "--bogus"]).ok(), Some(Action::Help));
         assert_eq!(p(&["-V"]).ok(), Some(Action::Version));
         assert_eq!(usage(&["--bogus"]), "unrecognized option '--bogus'");
+    }
+
+    #[test]
+    fn all_label_uuid_and_options_modes() {
+        match p(&["-a", "-t", "ext4", "-O", "x-a", "-F", "-v"]) {
+            Ok(Action::All(r)) => {
+                assert_eq!(r.types.as_deref(), Some("ext4"));
+                assert_eq!(r.test_opts.as_deref(), Some("x-a"));
+                assert!(r.fork && r.verbose && r.privileged_opts);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(usage(&["-a", "--bind"]), "bad usage");
+        let r = req(&["-L", "root", "/x"]);
+        assert_eq!(r.source.as_deref(), Some("LABEL=\"root\"".as_ref()));
+        assert_eq!(r.target.as_deref(), Some("/x".as_ref()));
+        assert!(!r.privileged_opts);
+        let r = req(&["-U", "1-2", "/x"]);
+        assert_eq!(r.source.as_deref(), Some("UUID=\"1-2\"".as_ref()));
+        assert_eq!(
+            usage(&["-L", "a", "-U", "b", "/x"]),
+            "options --label and --uuid cannot be combined"
+        );
+        assert_eq!(usage(&["--options-mode", "bogus", "/x"]), "bad usage");
+        assert_eq!(usage(&["--options-source", "nope", "/x"]), "bad usage");
+        let r = req(&[
+            "--options-mode",
+            "append",
+            "--options-source",
+            "fstab,mtab",
+            "--options-source-force",
+            "--target-prefix",
+            "/p",
+            "--beneath",
+            "--exclusive",
+            "--map-users",
+            "0:1000:1",
+            "--map-groups",
+            "0:1000:1",
+            "/x",
+        ]);
+        assert_eq!(r.options_mode, OptionsMode::Append);
+        assert_eq!(r.options_source, Some((true, true)));
+        assert!(r.options_source_force && r.beneath && r.exclusive);
+        assert_eq!(r.target_prefix.as_deref(), Some("/p".as_ref()));
+        assert_eq!(r.map_users, ["0:1000:1"]);
+        assert_eq!(r.map_groups, ["0:1000:1"]);
     }
 }

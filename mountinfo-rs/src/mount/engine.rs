@@ -23,7 +23,37 @@ use nix::errno::Errno;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
-use super::kernel::Kernel;
+use super::kernel::{Kernel, NewFs};
+use std::os::fd::{AsRawFd, OwnedFd};
+
+/// What a mount needs beyond the plan: `--beneath`, `--exclusive`, and the
+/// user namespace of `X-mount.idmap`.
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// Attach beneath the top mount (`MOVE_MOUNT_BENEATH`).
+    pub beneath: bool,
+    /// Refuse to reuse an existing superblock (`FSCONFIG_CMD_CREATE_EXCL`).
+    pub exclusive: bool,
+    /// The user namespace giving the ID mapping (`MOUNT_ATTR_IDMAP`).
+    pub idmap: Option<OwnedFd>,
+}
+
+impl Extra {
+    fn add_idmap(&self, attr: &mut MountAttr) {
+        if let Some(fd) = &self.idmap {
+            attr.attr_set |= crate::sys::MOUNT_ATTR_IDMAP;
+            attr.userns_fd = u64::try_from(fd.as_raw_fd()).unwrap_or(0);
+        }
+    }
+
+    fn attach<K: Kernel>(&self, k: &mut K, tree: &K::Tree, tgt: &OsStr) -> Result<(), Failure> {
+        if self.beneath {
+            k.move_mount_beneath(tree, tgt).map_err(fail("move_mount"))
+        } else {
+            k.move_mount(tree, tgt).map_err(fail("move_mount"))
+        }
+    }
+}
 
 /// The main operation of a mount request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +86,9 @@ pub struct Plan {
     pub source: Option<OsString>,
     /// The target (canonical unless `-c`).
     pub target: OsString,
+    /// The target as given (libmount names it in source-preparation
+    /// errors, which come before the target is canonicalized).
+    pub raw_target: OsString,
     /// `-t`, or the fstab type; `None` means "try the kernel's types".
     pub fstype: Option<String>,
     /// The options as given (fstab options first).
@@ -91,7 +124,12 @@ pub fn fstab_path() -> OsString {
         .unwrap_or_else(|| "/etc/fstab".into())
 }
 
-fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
+/// The entries of the fstab files of the request (`-T`, else
+/// `$LIBMOUNT_FSTAB` or `/etc/fstab`).
+///
+/// # Errors
+/// A `-T` file that cannot be read.
+pub fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
     let files = if req.fstab.is_empty() {
         vec![fstab_path()]
     } else {
@@ -140,13 +178,17 @@ fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
     Ok(entries)
 }
 
-fn same_path(a: &OsStr, b: &OsStr) -> bool {
+/// Whether two paths name the same file (as given or canonical).
+pub fn same_path(a: &OsStr, b: &OsStr) -> bool {
     a == b || canonicalize(a) == canonicalize(b)
 }
 
 /// Finds the fstab entry for a lone source or target, or fails with
 /// util-linux's "can't find ... in /etc/fstab".
-fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
+///
+/// # Errors
+/// Not found, or an fstab that cannot be read.
+pub fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
     let entries = read_fstabs(req)?;
     let fstab = fstab_path().to_string_lossy().into_owned();
     let (found, spec, msg) = if let Some(target) = &req.target {
@@ -185,7 +227,7 @@ fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
 
 /// Resolves `LABEL=`, `UUID=`, `PARTLABEL=`, `PARTUUID=` and `ID=` through
 /// the udev links under `/dev/disk`.
-fn resolve_tag(spec: &OsStr) -> Option<OsString> {
+pub fn resolve_source(spec: &OsStr) -> Option<OsString> {
     let text = spec.to_str()?;
     let (name, value) = text.split_once('=')?;
     let value = value.trim_matches('"');
@@ -208,7 +250,26 @@ fn resolve_tag(spec: &OsStr) -> Option<OsString> {
         }
     }
     let link = std::path::Path::new("/dev/disk").join(dir).join(escaped);
-    std::fs::canonicalize(link).ok().map(OsString::from)
+    std::fs::canonicalize(link)
+        .ok()
+        .map(OsString::from)
+        .or_else(|| match name {
+            "PARTUUID" | "PARTLABEL" => crate::blkid::find_partition(name, value),
+            _ => crate::blkid::find_by_tag(name, value),
+        })
+}
+
+/// The option lists of a mount from fstab options and `-o` options, as
+/// `--options-mode` says.
+fn combine<'a>(req: &'a Request, fstab: &'a str) -> Vec<&'a str> {
+    let cmdline = req.options.iter().map(String::as_str);
+    match req.options_mode {
+        super::cli::OptionsMode::Prepend => std::iter::once(fstab).chain(cmdline).collect(),
+        super::cli::OptionsMode::Append => cmdline.chain(std::iter::once(fstab)).collect(),
+        // The fstab options replace the command line's.
+        super::cli::OptionsMode::Replace => vec![fstab],
+        super::cli::OptionsMode::Ignore => cmdline.collect(),
+    }
 }
 
 fn is_propagation_only(req: &Request, opts: &MountOptions) -> bool {
@@ -246,17 +307,43 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         if target.is_none() {
             target = source.take();
         }
-    } else if source.is_none() || target.is_none() {
+    } else if (source.is_none() || target.is_none())
+        && req.options_source.is_none_or(|(fstab, _)| fstab)
+    {
         let entry = fstab_lookup(req)?;
         source = Some(entry.source);
         target = Some(entry.target);
         if fstype.is_none() {
             fstype = Some(entry.fstype);
         }
-        opts = parse_options(
-            std::iter::once(entry.options.as_str()).chain(req.options.iter().map(String::as_str)),
-        )?;
+        opts = parse_options(combine(req, &entry.options))?;
+    } else if req.options_source_force && !req.operation {
+        // Both halves given: fstab still supplies the options.
+        let probe = Request {
+            source: None,
+            target: target.clone(),
+            swapmatch: false,
+            fstab: req.fstab.clone(),
+            ..Request::default()
+        };
+        if let Ok(entry) = fstab_lookup(&probe) {
+            opts = parse_options(combine(req, &entry.options))?;
+            if fstype.is_none() && entry.fstype != "auto" {
+                fstype = Some(entry.fstype);
+            }
+        }
     }
+    let target = match (&req.target_prefix, target) {
+        (Some(prefix), Some(t)) => {
+            let mut p = prefix.clone();
+            if !t.as_bytes().starts_with(b"/") {
+                p.push("/");
+            }
+            p.push(t);
+            Some(p)
+        }
+        (_, t) => t,
+    };
     let target = target.ok_or_else(|| MountError::Message {
         spec: source.clone(),
         msg: "mount point not specified".into(),
@@ -309,7 +396,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         let is_tag = super::cli::is_tag(src);
         if is_tag {
             // libmount evaluates tags before it canonicalizes the target.
-            let path = resolve_tag(src).ok_or_else(|| MountError::Message {
+            let path = resolve_source(src).ok_or_else(|| MountError::Message {
                 spec: Some(raw_target.clone()),
                 msg: format!("can't find {}", src.to_string_lossy()),
                 code: EX_USAGE,
@@ -330,6 +417,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         op,
         source,
         target,
+        raw_target,
         fstype,
         opts,
         merged,
@@ -382,10 +470,11 @@ fn vfs_flags(o: &MountOptions) -> libc::c_ulong {
     o.set & VFS_FLAGS
 }
 
-fn bind<K: Kernel>(k: &mut K, plan: &Plan, recursive: bool) -> Result<(), Failure> {
+fn bind<K: Kernel>(k: &mut K, plan: &Plan, recursive: bool, x: &Extra) -> Result<(), Failure> {
     let src = plan.source.as_deref().unwrap_or(OsStr::new("none"));
     let tgt = plan.target.as_os_str();
-    let attr = plan.opts.mount_attr();
+    let mut attr = plan.opts.mount_attr();
+    x.add_idmap(&mut attr);
     let classic = |k: &mut K| -> Result<(), Failure> {
         let rec = if recursive { ms::MS_REC } else { 0 };
         k.mount(Some(src), tgt, None, ms::MS_BIND | rec, None)
@@ -402,20 +491,21 @@ fn bind<K: Kernel>(k: &mut K, plan: &Plan, recursive: bool) -> Result<(), Failur
         }
         Ok(())
     };
+    let new_api_only = x.beneath || x.idmap.is_some();
     let tree = match k.open_tree(src, true, recursive) {
-        Err(Errno::ENOSYS) => return classic(k),
+        Err(Errno::ENOSYS) if !new_api_only => return classic(k),
         other => other.map_err(fail("open_tree"))?,
     };
     if attr != MountAttr::default() {
         match k.mount_setattr(&tree, false, &attr) {
-            Err(Errno::ENOSYS) => {
+            Err(Errno::ENOSYS) if !new_api_only => {
                 drop(tree);
                 return classic(k);
             }
             other => other.map_err(fail("mount_setattr"))?,
         }
     }
-    k.move_mount(&tree, tgt).map_err(fail("move_mount"))
+    x.attach(k, &tree, tgt)
 }
 
 fn remount<K: Kernel>(k: &mut K, plan: &Plan, bind: bool) -> Result<(), Failure> {
@@ -453,12 +543,71 @@ fn remount<K: Kernel>(k: &mut K, plan: &Plan, bind: bool) -> Result<(), Failure>
     .map_err(fail("mount"))
 }
 
+/// Superblock flags by their fsconfig(2) names.
+fn sb_flag_names(set: libc::c_ulong) -> Vec<&'static str> {
+    [
+        (ms::MS_RDONLY, "ro"),
+        (ms::MS_SYNCHRONOUS, "sync"),
+        (ms::MS_DIRSYNC, "dirsync"),
+        (ms::MS_LAZYTIME, "lazytime"),
+        (ms::MS_MANDLOCK, "mand"),
+        (ms::MS_I_VERSION, "iversion"),
+        (ms::MS_SILENT, "silent"),
+    ]
+    .iter()
+    .filter(|(bit, _)| set & bit != 0)
+    .map(|(_, n)| *n)
+    .collect()
+}
+
+/// A new mount through fsopen/fsconfig/fsmount/move_mount, for what
+/// mount(2) cannot do (`--beneath`, `--exclusive`, an ID mapping).
+fn new_mount_api<K: Kernel>(
+    k: &mut K,
+    plan: &Plan,
+    fstype: &str,
+    x: &Extra,
+) -> Result<(), Failure> {
+    let fs = NewFs {
+        fstype: OsStr::new(fstype),
+        source: plan.source.as_deref(),
+        data: &plan.opts.data,
+        sb_flags: sb_flag_names(plan.opts.set),
+        exclusive: x.exclusive,
+        attr: plan.opts.mount_attr().attr_set,
+    };
+    let tree = k.new_fs(&fs).map_err(|e| Failure {
+        syscall: "fsconfig",
+        errno: e,
+        applyflags: false,
+    })?;
+    if x.idmap.is_some() {
+        let mut attr = MountAttr::default();
+        x.add_idmap(&mut attr);
+        k.mount_setattr(&tree, false, &attr)
+            .map_err(fail("mount_setattr"))?;
+    }
+    x.attach(k, &tree, &plan.target)
+}
+
 fn new_mount<K: Kernel>(
     k: &mut K,
     plan: &Plan,
     known: impl Fn() -> Vec<String>,
+    x: &Extra,
 ) -> Result<(), Failure> {
     let src = plan.source.as_deref();
+    if x.beneath || x.exclusive || x.idmap.is_some() {
+        let mut last = fail("mount")(Errno::ENODEV);
+        for t in type_candidates(plan.fstype.as_deref(), known) {
+            match new_mount_api(k, plan, &t, x) {
+                Ok(()) => return Ok(()),
+                Err(f) if matches!(f.errno, Errno::EINVAL | Errno::ENODEV) => last = f,
+                Err(f) => return Err(f),
+            }
+        }
+        return Err(last);
+    }
     let data = plan.opts.data_string().map(OsString::from);
     let mut last = Failure {
         syscall: "mount",
@@ -522,6 +671,19 @@ pub fn perform<K: Kernel>(
     plan: &Plan,
     known: impl Fn() -> Vec<String>,
 ) -> Result<(), Failure> {
+    perform_with(k, plan, known, &Extra::default())
+}
+
+/// [`perform`] with `--beneath`, `--exclusive` or an ID mapping.
+///
+/// # Errors
+/// The first system call that failed.
+pub fn perform_with<K: Kernel>(
+    k: &mut K,
+    plan: &Plan,
+    known: impl Fn() -> Vec<String>,
+    x: &Extra,
+) -> Result<(), Failure> {
     match plan.op {
         Op::PropagationOnly => {}
         Op::Move => {
@@ -529,9 +691,9 @@ pub fn perform<K: Kernel>(
             k.mount(Some(src), &plan.target, None, ms::MS_MOVE, None)
                 .map_err(fail("mount"))?;
         }
-        Op::Bind { recursive } => bind(k, plan, recursive)?,
+        Op::Bind { recursive } => bind(k, plan, recursive, x)?,
         Op::Remount { bind } => remount(k, plan, bind)?,
-        Op::New => new_mount(k, plan, known)?,
+        Op::New => new_mount(k, plan, known, x)?,
     }
     propagate(k, plan)
 }

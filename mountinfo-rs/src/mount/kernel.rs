@@ -44,6 +44,38 @@ pub trait Kernel {
 
     /// move_mount(2) of a tree onto `target`.
     fn move_mount(&mut self, tree: &Self::Tree, target: &OsStr) -> Result<(), Errno>;
+
+    /// move_mount(2) with `MOVE_MOUNT_BENEATH` (`--beneath`).
+    fn move_mount_beneath(&mut self, tree: &Self::Tree, target: &OsStr) -> Result<(), Errno> {
+        let _ = (tree, target);
+        Err(Errno::ENOSYS)
+    }
+
+    /// A new filesystem through fsopen(2), fsconfig(2) and fsmount(2): the
+    /// source, the data options (`key=value` or `key`), the superblock
+    /// flags by name (`ro`, `sync`, ...), `CMD_CREATE_EXCL` when
+    /// `exclusive`, and the `MOUNT_ATTR_*` flags of the mount.
+    fn new_fs(&mut self, fs: &NewFs<'_>) -> Result<Self::Tree, Errno> {
+        let _ = fs;
+        Err(Errno::ENOSYS)
+    }
+}
+
+/// The arguments of [`Kernel::new_fs`].
+#[derive(Debug)]
+pub struct NewFs<'a> {
+    /// The filesystem type.
+    pub fstype: &'a OsStr,
+    /// The source (`None`: not set).
+    pub source: Option<&'a OsStr>,
+    /// Filesystem options.
+    pub data: &'a [String],
+    /// Superblock flags by fsconfig name.
+    pub sb_flags: Vec<&'static str>,
+    /// Fail with EBUSY rather than reuse a superblock.
+    pub exclusive: bool,
+    /// `MOUNT_ATTR_*` for fsmount(2).
+    pub attr: u64,
 }
 
 /// The running kernel.
@@ -87,6 +119,28 @@ impl Kernel for Real {
 
     fn move_mount(&mut self, tree: &OwnedFd, target: &OsStr) -> Result<(), Errno> {
         sys::move_mount(tree, target)
+    }
+
+    fn move_mount_beneath(&mut self, tree: &OwnedFd, target: &OsStr) -> Result<(), Errno> {
+        sys::move_mount_flags(tree, target, sys::MOVE_MOUNT_BENEATH)
+    }
+
+    fn new_fs(&mut self, fs: &NewFs<'_>) -> Result<OwnedFd, Errno> {
+        let ctx = sys::fsopen(fs.fstype)?;
+        if let Some(src) = fs.source {
+            sys::fsconfig_set(&ctx, "source", Some(src))?;
+        }
+        for flag in &fs.sb_flags {
+            sys::fsconfig_set(&ctx, flag, None)?;
+        }
+        for opt in fs.data {
+            match opt.split_once('=') {
+                Some((k, v)) => sys::fsconfig_set(&ctx, k, Some(OsStr::new(v)))?,
+                None => sys::fsconfig_set(&ctx, opt, None)?,
+            }
+        }
+        sys::fsconfig_create(&ctx, fs.exclusive)?;
+        sys::fsmount(&ctx, fs.attr)
     }
 }
 
@@ -166,6 +220,26 @@ pub mod fake {
 
         fn move_mount(&mut self, tree: &String, target: &OsStr) -> Result<(), Errno> {
             self.record(format!("move_mount {tree} {}", target.to_string_lossy()))
+        }
+
+        fn move_mount_beneath(&mut self, tree: &String, target: &OsStr) -> Result<(), Errno> {
+            self.record(format!(
+                "move_mount_beneath {tree} {}",
+                target.to_string_lossy()
+            ))
+        }
+
+        fn new_fs(&mut self, fs: &NewFs<'_>) -> Result<String, Errno> {
+            let t = fs.fstype.to_string_lossy().into_owned();
+            self.record(format!(
+                "new_fs {t} {} {:?} {:?} excl={} attr={:#x}",
+                s(fs.source),
+                fs.data,
+                fs.sb_flags,
+                fs.exclusive,
+                fs.attr
+            ))?;
+            Ok(format!("fs:{t}"))
         }
     }
 }

@@ -121,10 +121,19 @@ pub fn pretty_source(e: &MountEntry) -> OsString {
 }
 
 /// The filesystem label of a device, from the udev links in
-/// `/dev/disk/by-label` (names there escape bytes as `\xNN`).
+/// `/dev/disk/by-label` (names there escape bytes as `\xNN`), or, without
+/// udev, from the device's superblock.
 fn label_of(source: &OsStr) -> Option<String> {
-    let dir = std::fs::read_dir("/dev/disk/by-label").ok()?;
     let dev = canonicalize(source);
+    let Ok(dir) = std::fs::read_dir("/dev/disk/by-label") else {
+        use std::os::unix::fs::FileTypeExt;
+        let blk = std::fs::metadata(&dev).is_ok_and(|m| m.file_type().is_block_device());
+        return if blk {
+            crate::blkid::probe(&dev).and_then(|sb| sb.label)
+        } else {
+            None
+        };
+    };
     for entry in dir.flatten() {
         if canonicalize(entry.path().as_os_str()) == dev {
             let raw = entry.file_name().to_string_lossy().into_owned();

@@ -11,10 +11,14 @@
 pub mod cli;
 pub mod engine;
 pub mod fstab;
+pub mod helper;
+pub mod idmap;
 pub mod kernel;
 pub mod list;
+pub mod loopdev;
 pub mod messages;
 pub mod options;
+pub mod restrict;
 
 use common::cli::UsageError;
 use engine::{Failure, Op, Plan};
@@ -33,6 +37,8 @@ pub const EX_USAGE: i32 = 1;
 pub const EX_SYSERR: i32 = 2;
 /// Exit status: the mount failed.
 pub const EX_FAIL: i32 = 32;
+/// Exit status: `-a` mounted some entries but not all.
+pub const EX_SOMEOK: i32 = 64;
 
 /// Everything that can make mount fail.
 #[derive(Debug)]
@@ -41,6 +47,9 @@ pub enum MountError {
     Usage(UsageError),
     /// An option this mount does not implement.
     Unsupported(String),
+    /// Nothing more to print (a helper reported its own error): exit with
+    /// this status.
+    Exit(i32),
     /// `mount: SPEC: MSG.` (or `mount: MSG` without a spec), optionally
     /// followed by the dmesg hint.
     Message {
@@ -64,6 +73,7 @@ impl MountError {
         match self {
             MountError::Usage(_) | MountError::Unsupported(_) => EX_USAGE,
             MountError::Message { code, .. } => *code,
+            MountError::Exit(code) => *code,
         }
     }
 
@@ -72,6 +82,7 @@ impl MountError {
         match self {
             MountError::Usage(u) => return u.report(PROG),
             MountError::Unsupported(msg) => common::error::warn(PROG, msg),
+            MountError::Exit(_) => {}
             MountError::Message {
                 spec,
                 msg,
@@ -100,6 +111,7 @@ impl MountError {
 const HELP: &str = "
 Usage:
  mount [-lhV]
+ mount -a [options]
  mount [options] [--source] <source> | [--target] <directory>
  mount [options] <source> <directory>
  mount <operation> <mountpoint> [<target>]
@@ -108,27 +120,52 @@ Attach a filesystem, a bind mount or a moved subtree to a directory, change
 how mount events propagate, or (with no arguments) print the mount table.
 
 Options:
+ -a, --all               mount every fstab entry not marked noauto
  -c, --no-canonicalize   take paths as given instead of resolving them
  -f, --fake              do everything except the system calls
- -i, --internal-only     accepted for compatibility (no helpers are run)
- -l, --show-labels       add [LABEL] to each line of the listing
- -m, --mkdir[=<mode>]    create a missing mount point (mode 0755 by default)
- -n, --no-mtab           accepted for compatibility (nothing is written)
- -N, --namespace <ns>    work in the mount namespace of a PID or ns file
- -o, --options <list>    comma-separated mount options
-     --onlyonce          fail if something is already mounted on the target
- -r, --ro, --read-only   mount read-only (-o ro)
- -s                      accepted for compatibility (sloppy options)
-     --source <src>      the argument is the source
-     --target <dir>      the argument is the mount point
- -t, --types <list>      filesystem type, or a type pattern for the listing
+ -F, --fork              with -a, mount the entries in parallel
  -T, --fstab <path>      read this file (or *.fstab in this directory)
                            instead of /etc/fstab
+ -i, --internal-only     never run a /sbin/mount.<type> helper
+ -l, --show-labels       add [LABEL] to each line of the listing
+ -m, --mkdir[=<mode>]    create a missing mount point (mode 0755 by default)
+ -n, --no-mtab           accepted for compatibility (passed to helpers)
+     --options-mode <mode>
+                         how fstab and -o options combine: ignore, append,
+                           prepend (the default) or replace
+     --options-source <list>
+                         where options come from: fstab, mtab, disable
+     --options-source-force
+                         read fstab options even when both halves are given
+     --onlyonce          fail if something is already mounted on the target
+ -o, --options <list>    comma-separated mount options
+ -O, --test-opts <list>  with -a, only entries with these options
+ -r, --ro, --read-only   mount read-only (-o ro)
+ -t, --types <list>      filesystem type; with -a or the listing, a pattern
+     --source <src>      the argument is the source
+     --target <dir>      the argument is the mount point
+     --target-prefix <dir>
+                         put every mount point below this directory
  -v, --verbose           report each completed operation
  -w, --rw, --read-write  mount read-write (the default)
+ -N, --namespace <ns>    work in the mount namespace of a PID or ns file
+ -s                      sloppy options (passed to helpers)
+     --beneath           attach beneath what is mounted on the target
+     --exclusive         fail rather than share an existing superblock
+     --map-users <inner>:<outer>:<count>
+     --map-groups <inner>:<outer>:<count>
+                         ID-mapped mount (also a user namespace file)
 
  -h, --help              print this help and exit
  -V, --version           print the version and exit
+
+Source:
+ -L, --label <label>     the device with this filesystem label
+ -U, --uuid <uuid>       the device with this filesystem UUID
+ LABEL=, UUID=, PARTLABEL=, PARTUUID=, ID=
+                         the same, as a source
+ <file>                  a regular file is mounted through a loop device
+                           (also -o loop[=<device>],offset=,sizelimit=)
 
 Operations:
  -B, --bind              make a directory tree visible at a second place
@@ -148,10 +185,32 @@ See mount(8) for the option list.
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     common::error::reset_sigpipe();
-    let action = match cli::parse(args.into_iter().skip(1)) {
+    let restricted = restrict::restricted();
+    if restricted {
+        restrict::sanitize_env();
+    }
+    let mut action = match cli::parse(args.into_iter().skip(1)) {
         Ok(a) => a,
         Err(e) => return e.report(),
     };
+    if restricted {
+        match &mut action {
+            cli::Action::Mount(req) | cli::Action::All(req) if req.privileged_opts => {
+                restrict::drop_privileges();
+            }
+            cli::Action::Mount(req) => {
+                return match run_restricted(req) {
+                    Ok(Some(plan)) if req.verbose => {
+                        let r = success_message(&mut std::io::stdout().lock(), &plan);
+                        common::error::finish_stdout(PROG, r, EX_SUCCESS)
+                    }
+                    Ok(_) => EX_SUCCESS,
+                    Err(e) => e.report(),
+                }
+            }
+            _ => {}
+        }
+    }
     match action {
         cli::Action::Help => {
             let r = std::io::stdout().lock().write_all(&HELP.as_bytes()[1..]);
@@ -179,6 +238,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
                 common::error::finish_stdout(PROG, Err(e), EX_SUCCESS)
             }
         },
+        cli::Action::All(req) => mount_all(&req),
         cli::Action::Mount(req) => match run(&req) {
             Ok(Some(plan)) if req.verbose => {
                 let r = success_message(&mut std::io::stdout().lock(), &plan);
@@ -219,7 +279,7 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
     if let Some(ns) = &req.namespace {
         enter_namespace(ns)?;
     }
-    let plan = engine::plan(req, || crate::mountinfo::MountTable::current().ok())?;
+    let mut plan = engine::plan(req, || crate::mountinfo::MountTable::current().ok())?;
     if req.onlyonce {
         let table = crate::mountinfo::MountTable::current().ok();
         if table.is_some_and(|t| t.find_target(&plan.target).is_some()) {
@@ -251,13 +311,264 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
                 })?;
         }
     }
-    if !req.fake {
-        let mut k = kernel::Real;
-        if let Err(f) = engine::perform(&mut k, &plan, engine::kernel_types) {
-            return failure(req, &plan, f).map(|()| None);
+    x_mount_subdir(req, &mut plan)?;
+    let real_target = plan.target.clone();
+    let subdir_tmp = match (&plan.opts.subdir, plan.op, req.fake) {
+        (Some(_), Op::New, false) => {
+            let dir = std::env::temp_dir().join(format!("nsbox-mount.{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                sys_error(
+                    &plan.target,
+                    common::error::with_errno(
+                        "failed to create temporary mount point",
+                        Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
+                    ),
+                )
+            })?;
+            plan.target = dir.clone().into_os_string();
+            Some(dir)
+        }
+        _ => None,
+    };
+    let mut lo = None;
+    if plan.op == Op::New {
+        lo = prepare_source(req, &mut plan)?;
+        if let Some(rc) = run_helper(req, &plan) {
+            if let Some(l) = lo {
+                l.detach();
+            }
+            return if rc == 0 {
+                Ok(Some(plan))
+            } else {
+                Err(MountError::Exit(rc))
+            };
         }
     }
+    if !req.fake {
+        let mut k = kernel::Real;
+        let flags = engine::Extra {
+            beneath: req.beneath,
+            exclusive: req.exclusive,
+            idmap: idmap::userns(req, &plan.opts)?,
+        };
+        let r = engine::perform_with(&mut k, &plan, engine::kernel_types, &flags);
+        if let (Some(tmp), Some(sub)) = (&subdir_tmp, &plan.opts.subdir) {
+            let moved = r.is_ok().then(|| {
+                let from = tmp.join(sub);
+                let tree = crate::sys::open_tree(
+                    from.as_os_str(),
+                    libc::OPEN_TREE_CLONE | libc::c_uint::try_from(libc::AT_RECURSIVE).unwrap_or(0),
+                )?;
+                crate::sys::move_mount(&tree, &real_target)
+            });
+            if r.is_ok() {
+                let _ = crate::sys::umount2(tmp.as_os_str(), libc::MNT_DETACH);
+            }
+            let _ = std::fs::remove_dir(tmp);
+            plan.target = real_target.clone();
+            if let Some(Err(e)) = moved {
+                return Err(sys_error(
+                    &plan.target,
+                    common::error::with_errno(format!("failed to use {sub} subdirectory"), e),
+                ));
+            }
+        }
+        if let Err(f) = r {
+            if let Some(l) = lo {
+                l.detach();
+            }
+            return failure(req, &plan, f).map(|()| None);
+        }
+        x_mount_owner(&plan)?;
+    }
+    drop(lo);
     Ok(Some(plan))
+}
+
+/// Block filesystem types libblkid knows: a regular file holding one is
+/// mounted through a loop device.
+const BLOCK_TYPES: &[&str] = &[
+    "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "msdos", "fat", "exfat", "iso9660", "udf",
+    "squashfs", "erofs", "f2fs", "jfs", "reiserfs", "nilfs2", "ntfs", "ntfs3", "hfsplus", "minix",
+    "cramfs", "romfs", "ufs", "bcachefs",
+];
+
+fn sys_error(spec: &OsString, msg: String) -> MountError {
+    MountError::Message {
+        spec: Some(spec.clone()),
+        msg,
+        code: EX_FAIL,
+        dmesg: false,
+        period: true,
+    }
+}
+
+/// For a new mount: the type from the superblock when none was given, and
+/// a loop device for `-o loop[=DEV]` or a regular file.
+fn prepare_source(
+    req: &cli::Request,
+    plan: &mut Plan,
+) -> Result<Option<loopdev::LoopDev>, MountError> {
+    let Some(src) = plan.source.clone() else {
+        return Ok(None);
+    };
+    let meta = std::fs::metadata(&src).ok();
+    let is_file = meta.as_ref().is_some_and(std::fs::Metadata::is_file);
+    let is_blk = meta
+        .as_ref()
+        .is_some_and(|m| m.file_type().is_block_device());
+    let mut probed = None;
+    if plan.fstype.is_none() && (is_file || is_blk) {
+        probed = crate::blkid::probe(&src);
+        if let Some(sb) = &probed {
+            plan.fstype = Some(sb.fstype.to_owned());
+        }
+    }
+    let opt = |name: &str| {
+        plan.opts
+            .userspace
+            .iter()
+            .find_map(|o| match o.split_once('=') {
+                Some((n, v)) if n == name => Some(Some(v.trim_matches('"').to_owned())),
+                None if o == name => Some(None),
+                _ => None,
+            })
+    };
+    let loop_opt = opt("loop");
+    let offset = opt("offset").flatten();
+    let sizelimit = opt("sizelimit").flatten();
+    let wanted = loop_opt.is_some() || offset.is_some() || sizelimit.is_some();
+    let auto = is_file
+        && meta.as_ref().is_some_and(|m| m.len() > 1024)
+        && plan
+            .fstype
+            .as_deref()
+            .is_none_or(|t| BLOCK_TYPES.contains(&t) || probed.is_some());
+    if !(wanted || auto) || req.fake {
+        return Ok(None);
+    }
+    let optstr = {
+        let mut all = vec![if plan.opts.set & options::ms::MS_RDONLY != 0 {
+            "ro"
+        } else {
+            "rw"
+        }];
+        for list in &plan.opts.given {
+            all.extend(
+                options::split(list)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|o| !matches!(*o, "rw" | "ro" | "defaults")),
+            );
+        }
+        all.join(",")
+    };
+    let num = |v: Option<String>| -> Result<u64, MountError> {
+        match v {
+            None => Ok(0),
+            Some(v) => v.parse::<u64>().map_err(|_| MountError::Message {
+                spec: Some(plan.raw_target.clone()),
+                msg: format!("failed to parse mount options '{optstr}': Invalid argument"),
+                code: EX_USAGE,
+                dmesg: false,
+                period: true,
+            }),
+        }
+    };
+    let (off, size) = (num(offset)?, num(sizelimit)?);
+    let want = loop_opt.flatten().map(OsString::from);
+    let ro = plan.opts.set & options::ms::MS_RDONLY != 0;
+    match loopdev::attach(&src, ro, off, size, want.as_deref()) {
+        Ok(l) => {
+            if l.readonly && !ro {
+                plan.opts.set |= options::ms::MS_RDONLY;
+            }
+            if plan.fstype.is_none() {
+                if let Some(sb) = crate::blkid::probe(&l.path) {
+                    plan.fstype = Some(sb.fstype.to_owned());
+                }
+            }
+            plan.source = Some(l.path.clone());
+            Ok(Some(l))
+        }
+        Err(_) => Err(sys_error(
+            &plan.raw_target,
+            format!("failed to setup loop device for {}", src.to_string_lossy()),
+        )),
+    }
+}
+
+/// Runs `/sbin/mount.TYPE` when there is one (not with `-i`); `Some`
+/// status when it ran.
+fn run_helper(req: &cli::Request, plan: &Plan) -> Option<i32> {
+    if req.internal {
+        return None;
+    }
+    let fstype = plan.fstype.as_deref()?;
+    let path = helper::find(fstype)?;
+    let lists: Vec<String> = plan.opts.given.clone();
+    let call = helper::Call {
+        path,
+        source: plan
+            .source
+            .as_deref()
+            .unwrap_or(std::ffi::OsStr::new("none")),
+        target: &plan.target,
+        fstype,
+        options: helper::option_string(&lists, &plan.opts),
+        sloppy: req.sloppy,
+        fake: req.fake,
+        nomtab: req.nomtab,
+        verbose: req.verbose,
+        namespace: req.namespace.as_deref(),
+    };
+    Some(call.run())
+}
+
+/// `X-mount.subdir=DIR`: the filesystem is mounted on a private temporary
+/// place and only DIR of it is bound to the target. Done by rewriting the
+/// plan's target after the mount ([`x_mount_owner`] does the binding);
+/// here only the option is checked.
+fn x_mount_subdir(_req: &cli::Request, plan: &mut Plan) -> Result<(), MountError> {
+    if let Some(dir) = &plan.opts.subdir {
+        if dir.starts_with('/') || dir.split('/').any(|c| c == "..") {
+            return Err(MountError::Message {
+                spec: Some(plan.target.clone()),
+                msg: "failed to parse X-mount.subdir".into(),
+                code: EX_FAIL,
+                dmesg: false,
+                period: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `X-mount.owner=`, `X-mount.group=`, `X-mount.mode=` applied to the
+/// root of the new mount.
+fn x_mount_owner(plan: &Plan) -> Result<(), MountError> {
+    let o = &plan.opts;
+    let errno = |e: std::io::Error| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+    if o.owner.is_some() || o.group.is_some() {
+        std::os::unix::fs::chown(&plan.target, o.owner, o.group).map_err(|e| {
+            sys_error(
+                &plan.target,
+                common::error::with_errno("failed to set ownership", errno(e)),
+            )
+        })?;
+    }
+    if let Some(mode) = o.mode {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plan.target, std::fs::Permissions::from_mode(mode)).map_err(
+            |e| {
+                sys_error(
+                    &plan.target,
+                    common::error::with_errno("failed to set mode", errno(e)),
+                )
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The `-v` line(s) of util-linux's `success_message()`.
@@ -373,4 +684,190 @@ fn failure(req: &cli::Request, plan: &Plan, mut f: Failure) -> Result<(), MountE
             period: true,
         }),
     }
+}
+
+/// Whether the fstab entry is mounted already: its mount point carries a
+/// mount of the same source (or, for a bind entry, any mount).
+fn fs_mounted(
+    table: &crate::mountinfo::MountTable,
+    e: &fstab::FstabEntry,
+    prefix: Option<&OsString>,
+) -> bool {
+    let mut target = prefix.cloned().unwrap_or_default();
+    target.push(&e.target);
+    let target = crate::paths::canonicalize(&target);
+    let src = if cli::is_tag(&e.source) {
+        engine::resolve_source(&e.source)
+    } else {
+        Some(crate::paths::canonicalize(&e.source))
+    };
+    let bind = options::split(&e.options)
+        .unwrap_or_default()
+        .iter()
+        .any(|o| *o == "bind" || *o == "rbind");
+    table.entries.iter().any(|m| {
+        m.target == target
+            && (bind
+                || src.as_ref().is_some_and(|s| m.source == *s)
+                || m.source == e.source
+                || src
+                    .as_ref()
+                    .and_then(|s| loopdev::devices_of(s).first().cloned())
+                    .is_some_and(|d| m.source == d))
+    })
+}
+
+/// `mount -a`: every fstab entry not `noauto`, not swap, not `/`, matching
+/// `-t` and `-O`, and not mounted yet; 0 when none failed, 32 when all
+/// failed, 64 when some did. With `-F` the entries are mounted in parallel.
+fn mount_all(req: &cli::Request) -> i32 {
+    if let Some(ns) = &req.namespace {
+        if let Err(e) = enter_namespace(ns) {
+            return e.report();
+        }
+    }
+    let entries = match engine::read_fstabs(req) {
+        Ok(e) => e,
+        Err(e) => return e.report(),
+    };
+    let table = crate::mountinfo::MountTable::current().unwrap_or_default();
+    let verbose = |tgt: &OsString, what: &str| {
+        if req.verbose {
+            println!("{:<25}: {what}", tgt.to_string_lossy());
+        }
+    };
+    let one = |e: &fstab::FstabEntry| -> bool {
+        let mut options = vec![e.options.clone()];
+        options.extend(req.options.iter().cloned());
+        let sub = cli::Request {
+            source: Some(e.source.clone()),
+            target: Some(e.target.clone()),
+            types: Some(e.fstype.clone()),
+            options,
+            rwonly: req.rwonly,
+            fake: req.fake,
+            verbose: false,
+            no_canonicalize: req.no_canonicalize,
+            fstab: req.fstab.clone(),
+            sloppy: req.sloppy,
+            nomtab: req.nomtab,
+            internal: req.internal,
+            target_prefix: req.target_prefix.clone(),
+            beneath: req.beneath,
+            exclusive: req.exclusive,
+            map_users: req.map_users.clone(),
+            map_groups: req.map_groups.clone(),
+            ..cli::Request::default()
+        };
+        match run(&sub) {
+            Ok(done) => {
+                if done.is_some() && !req.fork {
+                    verbose(&e.target, "successfully mounted");
+                }
+                true
+            }
+            Err(err) => {
+                // util-linux's forked children do not report.
+                if !req.fork {
+                    err.report();
+                }
+                false
+            }
+        }
+    };
+    let mut todo = Vec::new();
+    let mut results = Vec::new();
+    for e in entries {
+        let opts = options::split(&e.options).unwrap_or_default();
+        let ignored = e.fstype == "swap"
+            || e.target == "/"
+            || e.target == "root"
+            || opts.contains(&"noauto")
+            || req
+                .types
+                .as_deref()
+                .is_some_and(|t| !options::match_fstype(&e.fstype, t))
+            || req.test_opts.as_deref().is_some_and(|p| {
+                !crate::mountinfo::match_options(e.options.as_bytes(), p.as_bytes())
+            });
+        if ignored {
+            verbose(&e.target, "ignored");
+        } else if fs_mounted(&table, &e, req.target_prefix.as_ref()) {
+            verbose(&e.target, "already mounted");
+        } else if req.fork {
+            verbose(&e.target, "mount successfully forked");
+            todo.push(e);
+        } else {
+            results.push(one(&e));
+        }
+    }
+    if req.fork {
+        results = std::thread::scope(|s| {
+            let handles: Vec<_> = todo.iter().map(|e| s.spawn(|| one(e))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(false))
+                .collect()
+        });
+    }
+    let failed = results.iter().filter(|ok| !**ok).count();
+    if failed == 0 {
+        EX_SUCCESS
+    } else if failed == results.len() {
+        EX_FAIL
+    } else {
+        EX_SOMEOK
+    }
+}
+
+/// A mount by a non-root user through a setuid mount: only an fstab entry
+/// that allows it ([`restrict::may_mount`]), with the entry's options.
+fn run_restricted(req: &cli::Request) -> Result<Option<Plan>, MountError> {
+    let denied = |target: &OsString| MountError::Message {
+        spec: Some(target.clone()),
+        msg: "must be superuser to use mount".into(),
+        code: EX_FAIL,
+        dmesg: true,
+        period: true,
+    };
+    let entry = match (&req.source, &req.target) {
+        (Some(s), Some(t)) => {
+            let entries = engine::read_fstabs(req)?;
+            let found = entries
+                .into_iter()
+                .rev()
+                .find(|e| engine::same_path(&e.target, t) && engine::same_path(&e.source, s));
+            match found {
+                Some(e) => e,
+                None => return Err(denied(&crate::paths::canonicalize(t))),
+            }
+        }
+        _ => engine::fstab_lookup(req)?,
+    };
+    if !restrict::may_mount(&entry) {
+        return Err(denied(&crate::paths::canonicalize(&entry.target)));
+    }
+    let mut options = vec![entry.options.clone()];
+    options.extend(req.options.iter().cloned());
+    let sub = cli::Request {
+        source: Some(entry.source.clone()),
+        target: Some(entry.target.clone()),
+        types: Some(entry.fstype.clone()),
+        options,
+        verbose: req.verbose,
+        internal: req.internal,
+        sloppy: req.sloppy,
+        ..cli::Request::default()
+    };
+    let plan = run(&sub)?;
+    let is_user = options::split(&entry.options)
+        .unwrap_or_default()
+        .iter()
+        .any(|o| *o == "user" || o.starts_with("user="));
+    if let (Some(p), true) = (&plan, is_user) {
+        let id = crate::sys::mount_id(&p.target);
+        let src = p.source.clone().unwrap_or_default();
+        restrict::record_user_mount(id, &src, &p.target);
+    }
+    Ok(plan)
 }

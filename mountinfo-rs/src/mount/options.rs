@@ -189,6 +189,31 @@ pub struct MountOptions {
     pub nofail: bool,
     /// Userspace options that were given (`x-foo`, `_netdev`, ...).
     pub userspace: Vec<String>,
+    /// The lists as given, in order (for helpers).
+    pub given: Vec<String>,
+    /// `X-mount.subdir=DIR`.
+    pub subdir: Option<String>,
+    /// `X-mount.owner=USER`, resolved.
+    pub owner: Option<u32>,
+    /// `X-mount.group=GROUP`, resolved.
+    pub group: Option<u32>,
+    /// `X-mount.mode=MODE`.
+    pub mode: Option<u32>,
+    /// `X-mount.idmap=MAP` (or the `--map-users`/`--map-groups` it came from).
+    pub idmap: Option<String>,
+}
+
+fn lookup_id(value: &str, db: &str) -> Option<u32> {
+    let v = value.trim_matches('"');
+    if let Ok(n) = v.parse::<u32>() {
+        return Some(n);
+    }
+    let text = std::fs::read_to_string(db).ok()?;
+    text.lines().find_map(|l| {
+        let mut f = l.split(':');
+        (f.next()? == v).then_some(())?;
+        f.nth(1)?.parse().ok()
+    })
 }
 
 /// Splits an option string at commas that are not inside double quotes;
@@ -251,6 +276,7 @@ impl MountOptions {
     pub fn parse<'a>(lists: impl IntoIterator<Item = &'a str>) -> Result<MountOptions, String> {
         let mut o = MountOptions::default();
         for list in lists {
+            o.given.push(list.to_owned());
             for opt in split(list).ok_or_else(|| list.to_owned())? {
                 o.apply(opt)?;
             }
@@ -305,6 +331,26 @@ impl MountOptions {
                         _ => 0o755,
                     };
                     self.mkdir = Some(mode);
+                } else if let Some((name, value)) = opt
+                    .split_once('=')
+                    .filter(|(n, _)| n.to_ascii_lowercase().starts_with("x-mount."))
+                {
+                    let bad = || format!("bad {name} value {value}");
+                    match name.to_ascii_lowercase().as_str() {
+                        "x-mount.subdir" => {
+                            self.subdir = Some(value.trim_matches('"').to_owned());
+                        }
+                        "x-mount.owner" => {
+                            self.owner = Some(lookup_id(value, "/etc/passwd").ok_or_else(bad)?);
+                        }
+                        "x-mount.group" => {
+                            self.group = Some(lookup_id(value, "/etc/group").ok_or_else(bad)?);
+                        }
+                        "x-mount.mode" => self.mode = Some(parse_mode(value).ok_or_else(bad)?),
+                        "x-mount.idmap" => self.idmap = Some(value.trim_matches('"').to_owned()),
+                        _ => {}
+                    }
+                    self.userspace.push(opt.to_owned());
                 } else if userspace_match(opt) {
                     self.userspace.push(opt.to_owned());
                 } else {

@@ -45,6 +45,8 @@ pub enum Opt {
     Version,
     /// `-N`
     Namespace,
+    /// `-g`
+    Graceful,
 }
 
 const fn o(short: Option<char>, long: &'static str, arg: HasArg, id: Opt) -> OptSpec<Opt> {
@@ -58,6 +60,7 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     o(Some('d'), "detach-loop", HasArg::No, Opt::DetachLoop),
     o(None, "fake", HasArg::No, Opt::Fake),
     o(Some('f'), "force", HasArg::No, Opt::Force),
+    o(Some('g'), "graceful", HasArg::No, Opt::Graceful),
     o(Some('h'), "help", HasArg::No, Opt::Help),
     o(Some('i'), "internal-only", HasArg::No, Opt::InternalOnly),
     o(Some('l'), "lazy", HasArg::No, Opt::Lazy),
@@ -127,10 +130,26 @@ pub struct Request {
     pub no_canonicalize: bool,
     /// `-N`: the namespace file.
     pub namespace: Option<OsString>,
+    /// `-a`.
+    pub all: bool,
+    /// `-A`.
+    pub all_targets: bool,
+    /// `-d`: detach the loop device after unmounting.
+    pub detach_loop: bool,
+    /// `-t`: type pattern (for `-a`).
+    pub types: Option<String>,
+    /// `-O`: option pattern (for `-a`).
+    pub test_opts: Option<String>,
+    /// `-g`: a target that is not mounted is not an error.
+    pub graceful: bool,
+    /// An option was given that a setuid umount drops its privileges for.
+    pub privileged_opts: bool,
 }
 
-fn unsupported(name: &str) -> UmountError {
-    UmountError::Unsupported(format!("option {name} is not supported yet"))
+fn text(value: Option<OsString>) -> Result<String, UmountError> {
+    let v = value.unwrap_or_default();
+    v.into_string()
+        .map_err(|_| UmountError::Usage(UsageError("invalid argument".into())))
 }
 
 /// Parses argv (without argv\[0\]).
@@ -155,6 +174,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
                 }
             }
         }
+        if !matches!(
+            opt,
+            Opt::Help
+                | Opt::DetachLoop
+                | Opt::InternalOnly
+                | Opt::Lazy
+                | Opt::Quiet
+                | Opt::Version
+                | Opt::Verbose
+        ) {
+            req.privileged_opts = true;
+        }
         match opt {
             Opt::Help => return Ok(Action::Help),
             Opt::Version => return Ok(Action::Version),
@@ -178,12 +209,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
                     None => v,
                 });
             }
-            Opt::All => return Err(unsupported("--all")),
-            Opt::AllTargets => return Err(unsupported("--all-targets")),
-            Opt::DetachLoop => return Err(unsupported("--detach-loop")),
-            Opt::TestOpts => return Err(unsupported("--test-opts")),
-            Opt::Types => return Err(unsupported("--types")),
+            Opt::All => req.all = true,
+            Opt::AllTargets => req.all_targets = true,
+            Opt::DetachLoop => req.detach_loop = true,
+            Opt::TestOpts => req.test_opts = Some(text(value)?),
+            Opt::Types => req.types = Some(text(value)?),
+            Opt::Graceful => req.graceful = true,
         }
+    }
+    if req.all {
+        return Ok(Action::Umount(req));
     }
     if parsed.operands.is_empty() {
         return Err(UmountError::Usage(UsageError("bad usage".into())));
@@ -231,6 +266,33 @@ mod tests {
         match p(&["-N", "123", "/a"]) {
             Ok(Action::Umount(r)) => {
                 assert_eq!(r.namespace.as_deref(), Some("/proc/123/ns/mnt".as_ref()))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn all_all_targets_detach_graceful_types() {
+        match p(&["-a", "-t", "tmpfs", "-v"]) {
+            Ok(Action::Umount(r)) => {
+                assert!(r.all && r.verbose && r.targets.is_empty() && r.privileged_opts);
+                assert_eq!(r.types.as_deref(), Some("tmpfs"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match p(&["-Adg", "/x"]) {
+            Ok(Action::Umount(r)) => {
+                assert!(r.all_targets && r.detach_loop && r.graceful);
+            }
+            other => panic!("{other:?}"),
+        }
+        match p(&["-dlqv", "/x"]) {
+            Ok(Action::Umount(r)) => assert!(!r.privileged_opts),
+            other => panic!("{other:?}"),
+        }
+        match p(&["-a", "-A"]) {
+            Err(UmountError::Plain(m)) => {
+                assert_eq!(m, "options --all and --all-targets cannot be combined")
             }
             other => panic!("{other:?}"),
         }

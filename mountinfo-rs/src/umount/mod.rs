@@ -64,21 +64,29 @@ impl UmountError {
 const HELP: &str = "
 Usage:
  umount [-hV]
+ umount -a [options]
  umount [options] <source> | <directory>...
 
 Detach mounted filesystems from the mount tree.
 
 Options:
+ -a, --all               unmount every mount (last mounted first) except the
+                           kernel's virtual filesystems, unless -t says so
+ -A, --all-targets       unmount every mount point of the same filesystem
  -c, --no-canonicalize   take paths as given instead of resolving them
+ -d, --detach-loop       detach the loop device after unmounting
      --fake              do everything except the umount(2) call
  -f, --force             force the unmount (unreachable network filesystems)
+ -g, --graceful          a target that is not mounted is not an error
  -i, --internal-only     accepted for compatibility (no helpers are run)
  -l, --lazy              detach now, let the kernel clean up when unused
  -n, --no-mtab           accepted for compatibility (nothing is written)
  -N, --namespace <ns>    work in the mount namespace of a PID or ns file
+ -O, --test-opts <list>  with -a, only mounts with these options
  -q, --quiet             do not report targets that are not mounted
  -R, --recursive         unmount the target and every mount below it
  -r, --read-only         remount read-only when the target is busy
+ -t, --types <list>      with -a, only these filesystem types
  -v, --verbose           report each unmounted target
 
  -h, --help              print this help and exit
@@ -114,10 +122,25 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             return e.report();
         }
     }
+    let restricted = crate::mount::restrict::restricted();
+    if restricted {
+        crate::mount::restrict::sanitize_env();
+        if req.privileged_opts {
+            crate::mount::restrict::drop_privileges();
+        }
+    }
     let mut sys = unmount::Real;
+    if restricted && !req.privileged_opts {
+        return umount_restricted(&mut sys, &req);
+    }
+    if req.all {
+        return umount_all(&mut sys, &req);
+    }
     let mut rc: i32 = 0;
     for spec in &req.targets {
-        let code = if req.recursive {
+        let code = if req.all_targets {
+            umount_all_targets(&mut sys, &req, spec)
+        } else if req.recursive {
             // Every attempt is reported as it happens; the walk stops at the
             // first failure, so the last status is the target's.
             let mut last = 0;
@@ -132,6 +155,139 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         rc = rc.saturating_add(code);
     }
     rc.min(255)
+}
+
+/// umount by a non-root user through a setuid umount: each target must be
+/// mounted and one the user may unmount
+/// ([`crate::mount::restrict::may_umount`]).
+fn umount_restricted(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
+    use unmount::System;
+    let fstab = crate::mount::fstab::Fstab::read("/etc/fstab")
+        .map(|t| t.entries)
+        .unwrap_or_default();
+    let mut rc: i32 = 0;
+    for spec in &req.targets {
+        let found = sys
+            .table()
+            .and_then(|t| unmount::lookup(&t, req, spec).cloned());
+        let code = match found {
+            None => {
+                if !req.quiet {
+                    common::error::warn(PROG, format!("{}: not mounted.", spec.to_string_lossy()));
+                }
+                EX_USAGE
+            }
+            Some(e) if !crate::mount::restrict::may_umount(&fstab, e.id, &e.source, &e.target) => {
+                common::error::warn(
+                    PROG,
+                    format!(
+                        "{}: must be superuser to unmount.",
+                        e.target.to_string_lossy()
+                    ),
+                );
+                EX_FAIL
+            }
+            Some(e) => {
+                let outcome = unmount::umount_entry(sys, req, &e);
+                if matches!(outcome, unmount::Outcome::Done { .. }) {
+                    crate::mount::restrict::forget_mount(e.id);
+                }
+                report(req, &outcome)
+            }
+        };
+        rc = rc.saturating_add(code);
+    }
+    rc.min(255)
+}
+
+/// The types `umount -a` leaves alone unless `-t` is given.
+const ALL_DEFAULT_TYPES: &str = "noproc,nodevfs,nodevpts,nosysfs,norpc_pipefs,nonfsd,noselinuxfs";
+
+/// `umount -a`: every mount, last mounted first, that matches `-t` (by
+/// default not the kernel's virtual filesystems) and `-O`; statuses OR-ed.
+fn umount_all(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
+    use unmount::System;
+    let Some(table) = sys.table() else {
+        common::error::warn(PROG, "/proc/self/mountinfo: failed to parse");
+        return EX_SOFTWARE;
+    };
+    let types = req.types.as_deref().unwrap_or(ALL_DEFAULT_TYPES);
+    let mut rc = 0;
+    for e in table.entries.iter().rev() {
+        let t = e.target.to_string_lossy();
+        let matches = crate::mountinfo::match_fstype(e.fstype.as_encoded_bytes(), types.as_bytes())
+            && req
+                .test_opts
+                .as_deref()
+                .is_none_or(|p| crate::mountinfo::match_options(&e.options(), p.as_bytes()));
+        if !matches {
+            if req.verbose {
+                println!("{t:<25}: ignored");
+            }
+            continue;
+        }
+        let outcome = unmount::umount_entry(sys, req, e);
+        // -a reports success in its own words only.
+        let quiet_success = cli::Request {
+            verbose: false,
+            detach_loop: req.detach_loop,
+            quiet: req.quiet,
+            graceful: req.graceful,
+            fake: req.fake,
+            ..cli::Request::default()
+        };
+        let code = report(&quiet_success, &outcome);
+        if code == 0 && req.verbose {
+            println!("{t:<25}: successfully unmounted");
+        }
+        rc |= code;
+    }
+    rc
+}
+
+/// `umount -A`: every mount point of the filesystem `spec` names (same
+/// device), last mounted first; with `-R` each one recursively.
+fn umount_all_targets(sys: &mut unmount::Real, req: &cli::Request, spec: &OsString) -> i32 {
+    use unmount::System;
+    let Some(table) = sys.table() else {
+        common::error::warn(PROG, "/proc/self/mountinfo: failed to parse");
+        return EX_SOFTWARE;
+    };
+    let Some(fs) = unmount::lookup(&table, req, spec) else {
+        let msg = if sys.exists(spec) {
+            "not mounted"
+        } else {
+            "not found"
+        };
+        if !req.quiet {
+            common::error::warn(PROG, format!("{}: {msg}", spec.to_string_lossy()));
+        }
+        return EX_USAGE;
+    };
+    let targets: Vec<OsString> = table
+        .entries
+        .iter()
+        .rev()
+        .filter(|e| e.major == fs.major && e.minor == fs.minor && e.source == fs.source)
+        .map(|e| e.target.clone())
+        .collect();
+    let mut rc = 0;
+    for t in targets {
+        let code = if req.recursive {
+            let mut last = 0;
+            unmount::umount_recursive(sys, req, &t, &mut |o| last = report(req, o));
+            last
+        } else {
+            let still = sys.table().is_some_and(|tab| tab.find_target(&t).is_some());
+            if !still {
+                continue;
+            }
+            let outcome = unmount::umount_one(sys, req, &t);
+            report(req, &outcome)
+        };
+        rc |= code;
+    }
+    rc
 }
 
 fn enter_namespace(path: &OsString) -> Result<(), UmountError> {
@@ -170,6 +326,23 @@ fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
     match outcome {
         Outcome::Nothing => 0,
         Outcome::Done { target, source } => {
+            if req.detach_loop && !req.fake {
+                if let Some(dev) = source
+                    .as_ref()
+                    .filter(|s| crate::mount::loopdev::is_loop(s))
+                {
+                    if let Err(e) = crate::mount::loopdev::detach(dev) {
+                        common::error::warn(
+                            PROG,
+                            common::error::with_errno(
+                                format!("{}: failed to detach loop device", dev.to_string_lossy()),
+                                e,
+                            ),
+                        );
+                        return EX_FAIL;
+                    }
+                }
+            }
             if req.verbose {
                 let t = target.to_string_lossy();
                 match source {
@@ -180,6 +353,11 @@ fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
                     None => common::error::warn(PROG, format!("{t} unmounted")),
                 }
             }
+            0
+        }
+        Outcome::Failed { errno, .. }
+            if req.graceful && matches!(*errno, Errno::EINVAL | Errno::ENOENT) =>
+        {
             0
         }
         Outcome::Failed { spec, errno } => {

@@ -143,9 +143,63 @@ fn find_by_source<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Optio
     })
 }
 
+/// A regular file given as the spec: the mount of a loop device backed by it.
+fn find_by_loop_file<'t>(table: &'t MountTable, spec: &OsStr) -> Option<&'t MountEntry> {
+    if !std::fs::metadata(spec).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let devs = crate::mount::loopdev::devices_of(spec);
+    table
+        .entries
+        .iter()
+        .rev()
+        .find(|e| devs.contains(&e.source))
+}
+
+/// The mount a spec names: by mount point, then by source, then as the
+/// backing file of a loop device (for `-A`).
+pub fn lookup<'t>(table: &'t MountTable, req: &Request, spec: &OsStr) -> Option<&'t MountEntry> {
+    let canon = !req.no_canonicalize;
+    find_by_target(table, spec, canon)
+        .or_else(|| find_by_source(table, spec, canon))
+        .or_else(|| find_by_loop_file(table, spec))
+}
+
+/// Unmounts one mount table entry (`umount -a`): its mount point, no
+/// lookup.
+pub fn umount_entry<S: System>(sys: &mut S, req: &Request, e: &MountEntry) -> Outcome {
+    let mut flags = 0;
+    if req.lazy {
+        flags |= libc::MNT_DETACH;
+    }
+    if req.force {
+        flags |= libc::MNT_FORCE;
+    }
+    let target = e.target.clone();
+    let source = Some(e.source.clone());
+    if req.fake {
+        return Outcome::Done { target, source };
+    }
+    match sys.umount2(&target, flags) {
+        Ok(()) => Outcome::Done { target, source },
+        Err(Errno::EBUSY) if req.rdonly => match sys.remount_ro(&e.source, &target) {
+            Ok(()) => Outcome::Done { target, source },
+            Err(errno) => Outcome::Failed {
+                spec: target,
+                errno,
+            },
+        },
+        Err(errno) => Outcome::Failed {
+            spec: target,
+            errno,
+        },
+    }
+}
+
 /// Unmounts one target (util-linux `umount_one()`).
 pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcome {
     let statfs = spec.as_encoded_bytes().starts_with(b"/")
+        && !req.detach_loop
         && !req.force
         && !req.lazy
         && !req.no_canonicalize
@@ -173,7 +227,7 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
                         }
                         Some(e)
                     }
-                    None => None,
+                    None => find_by_loop_file(&table, spec),
                 },
             };
             if let Some(e) = found {
@@ -215,49 +269,78 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
     }
 }
 
-/// `umount_one_if_mounted()`: nothing to do when the target is no longer
-/// in the mount table.
-fn umount_if_mounted<S: System>(sys: &mut S, req: &Request, target: &OsStr) -> Outcome {
-    let mounted = sys
-        .table()
-        .is_none_or(|t| find_by_target(&t, target, !req.no_canonicalize).is_some());
-    if mounted {
-        umount_one(sys, req, target)
-    } else {
-        Outcome::Nothing
+/// Children of each mount, in table order (built once for `-R`, so that a
+/// tree of thousands of mounts is walked in linear time).
+type Children<'t> = std::collections::HashMap<u32, Vec<&'t MountEntry>>;
+
+fn children_index(table: &MountTable) -> Children<'_> {
+    let mut idx: Children<'_> = std::collections::HashMap::new();
+    for e in &table.entries {
+        if e.parent != e.id {
+            idx.entry(e.parent).or_default().push(e);
+        }
     }
+    idx
+}
+
+/// Unmounts a mount found in the table read at the start of `-R`
+/// (util-linux `umount_one_if_mounted()`): no new lookup; a mount that has
+/// gone meanwhile is nothing to do.
+fn umount_known<S: System>(sys: &mut S, req: &Request, fs: &MountEntry) -> Outcome {
+    let t = fs.target.as_os_str();
+    // umount_one() would not have looked the source up for these.
+    let fast = t.as_encoded_bytes().starts_with(b"/")
+        && !req.detach_loop
+        && !req.force
+        && !req.lazy
+        && !req.no_canonicalize
+        && !req.rdonly
+        && sys.is_dir(t)
+        && !sys.in_utab(t);
+    let mut o = umount_entry(sys, req, fs);
+    match &mut o {
+        Outcome::Done { source, .. } if fast => *source = None,
+        Outcome::Failed {
+            errno: Errno::EINVAL,
+            ..
+        } => {
+            let gone = sys
+                .table()
+                .is_some_and(|tab| find_by_target(&tab, t, !req.no_canonicalize).is_none());
+            if gone {
+                return Outcome::Nothing;
+            }
+        }
+        _ => {}
+    }
+    o
 }
 
 fn recurse<S: System>(
     sys: &mut S,
     req: &Request,
-    table: &MountTable,
+    idx: &Children<'_>,
     fs: &MountEntry,
     report: &mut impl FnMut(&Outcome),
 ) -> Outcome {
-    let over = table
-        .entries
-        .iter()
-        .find(|e| e.parent == fs.id && e.target == fs.target && e.id != fs.id);
+    let kids: &[&MountEntry] = idx.get(&fs.id).map_or(&[], Vec::as_slice);
+    let over = kids.iter().find(|e| e.target == fs.target).copied();
     if let Some(over) = over {
-        let r = recurse(sys, req, table, over, report);
+        let r = recurse(sys, req, idx, over, report);
         if !is_ok(&r) {
             return r;
         }
     }
-    let children: Vec<&MountEntry> = table
-        .entries
-        .iter()
-        .rev()
-        .filter(|e| e.parent == fs.id && e.id != fs.id && Some(e.id) != over.map(|o| o.id))
-        .collect();
-    for child in children {
-        let r = recurse(sys, req, table, child, report);
+    for child in kids.iter().rev() {
+        if Some(child.id) == over.map(|o| o.id) {
+            continue;
+        }
+        let r = recurse(sys, req, idx, child, report);
         if !is_ok(&r) {
             return r;
         }
     }
-    let r = umount_if_mounted(sys, req, &fs.target);
+    let r = umount_known(sys, req, fs);
     report(&r);
     r
 }
@@ -297,8 +380,8 @@ pub fn umount_recursive<S: System>(
         .find(|e| e.target == spec || e.target == canon);
     match first {
         Some(fs) => {
-            let fs = fs.clone();
-            recurse(sys, req, &table, &fs, report)
+            let idx = children_index(&table);
+            recurse(sys, req, &idx, fs, report)
         }
         None => {
             let o = Outcome::Lookup {

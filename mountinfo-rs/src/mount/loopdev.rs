@@ -1,0 +1,173 @@
+//! Loop devices for `mount -o loop[=DEV]` and for a regular file given as
+//! the source: a free device from `/dev/loop-control`, bound to the file
+//! with `LOOP_CONFIGURE` and `LO_FLAGS_AUTOCLEAR` (so that the kernel
+//! detaches it when the filesystem is unmounted), detached again when the
+//! mount fails; [`detach`] for `umount -d`.
+
+use crate::sys;
+use nix::errno::Errno;
+use std::ffi::{OsStr, OsString};
+use std::fs::{File, OpenOptions};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::path::Path;
+
+/// An attached loop device, held open until the mount is made (with
+/// autoclear, closing the last descriptor of an unused device detaches it).
+#[derive(Debug)]
+pub struct LoopDev {
+    /// `/dev/loopN`.
+    pub path: OsString,
+    /// Attached read-only (asked for, or the file could not be written).
+    pub readonly: bool,
+    file: File,
+}
+
+impl LoopDev {
+    /// Detaches the device (the mount failed).
+    pub fn detach(self) {
+        let _ = sys::loop_clear(&self.file);
+    }
+}
+
+/// Loop device major number.
+const LOOP_MAJOR: u32 = 7;
+
+/// Whether `path` is a loop block device.
+pub fn is_loop(path: &OsStr) -> bool {
+    std::fs::metadata(path)
+        .is_ok_and(|m| m.file_type().is_block_device() && libc::major(m.rdev()) == LOOP_MAJOR)
+}
+
+/// The backing file of a loop device (`/sys/block/loopN/loop/backing_file`).
+pub fn backing_file(dev: &OsStr) -> Option<OsString> {
+    let meta = std::fs::metadata(dev).ok()?;
+    let (maj, min) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
+    let p = format!("/sys/dev/block/{maj}:{min}/loop/backing_file");
+    let mut v = std::fs::read(p).ok()?;
+    while v.last() == Some(&b'\n') {
+        v.pop();
+    }
+    Some(OsStr::from_bytes(&v).to_os_string())
+}
+
+/// The attached loop devices whose backing file is `file` (canonical).
+pub fn devices_of(file: &OsStr) -> Vec<OsString> {
+    let canon = crate::paths::canonicalize(file);
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/sys/block") else {
+        return out;
+    };
+    for e in dir.flatten() {
+        let name = e.file_name();
+        if !name.as_bytes().starts_with(b"loop") {
+            continue;
+        }
+        let Ok(mut v) = std::fs::read(e.path().join("loop/backing_file")) else {
+            continue;
+        };
+        while v.last() == Some(&b'\n') {
+            v.pop();
+        }
+        if v == canon.as_bytes() {
+            let mut dev = OsString::from("/dev/");
+            dev.push(&name);
+            out.push(dev);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Why a loop device could not be set up.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LoopError(pub Errno);
+
+fn open_dev(path: &OsStr, ro: bool) -> Result<File, Errno> {
+    OpenOptions::new()
+        .read(true)
+        .write(!ro)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))
+}
+
+/// Attaches `file` to a loop device (`want`, or a free one) with
+/// autoclear; read-only when `ro` or when the file cannot be opened for
+/// writing.
+///
+/// # Errors
+/// The errno of the step that failed.
+pub fn attach(
+    file: &OsStr,
+    ro: bool,
+    offset: u64,
+    sizelimit: u64,
+    want: Option<&OsStr>,
+) -> Result<LoopDev, LoopError> {
+    let (backing, readonly) = match open_dev(file, ro) {
+        Ok(f) => (f, ro),
+        Err(Errno::EROFS | Errno::EACCES | Errno::EPERM) if !ro => {
+            (open_dev(file, true).map_err(LoopError)?, true)
+        }
+        Err(e) => return Err(LoopError(e)),
+    };
+    let name = crate::paths::canonicalize(file);
+    let mut flags = sys::LO_FLAGS_AUTOCLEAR;
+    if readonly {
+        flags |= sys::LO_FLAGS_READ_ONLY;
+    }
+    let configure = |path: &OsStr| -> Result<File, Errno> {
+        let dev = open_dev(path, readonly)?;
+        sys::loop_configure(&dev, &backing, flags, offset, sizelimit, name.as_bytes())?;
+        Ok(dev)
+    };
+    if let Some(dev) = want {
+        let f = configure(dev).map_err(LoopError)?;
+        return Ok(LoopDev {
+            path: dev.to_os_string(),
+            readonly,
+            file: f,
+        });
+    }
+    let control = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_CLOEXEC)
+        .open("/dev/loop-control")
+        .map_err(|e| LoopError(Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))))?;
+    let mut last = Errno::EBUSY;
+    // Another process may take the free device first: try again.
+    for _ in 0..16 {
+        let n = sys::loop_get_free(&control).map_err(LoopError)?;
+        let path = OsString::from(format!("/dev/loop{n}"));
+        if !Path::new(&path).exists() {
+            let _ = sys::mknod_block(&path, LOOP_MAJOR, n);
+        }
+        match configure(&path) {
+            Ok(f) => {
+                return Ok(LoopDev {
+                    path,
+                    readonly,
+                    file: f,
+                })
+            }
+            Err(e @ Errno::EBUSY) => last = e,
+            Err(e) => return Err(LoopError(e)),
+        }
+    }
+    Err(LoopError(last))
+}
+
+/// Detaches the loop device `dev` (`umount -d`); a device that is already
+/// free (ENXIO, autoclear got there first) is not an error.
+///
+/// # Errors
+/// The errno of opening the device or of LOOP_CLR_FD.
+pub fn detach(dev: &OsStr) -> Result<(), Errno> {
+    let f = open_dev(dev, true)?;
+    match sys::loop_clear(&f) {
+        Ok(()) | Err(Errno::ENXIO) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
