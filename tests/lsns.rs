@@ -10,34 +10,16 @@ mod common;
 
 use common::{ok, root, sh_in, stderr, stdout, tool};
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpus/util-linux/expected/lsns"
-);
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/lsns");
 
-/// `start NAME CMD...` runs CMD in the background with its PID in $NAME once
-/// it created "$T/NAME.ready"; `cleanup` (run at exit) kills every started
-/// PID and its descendants; `ino PID TYPE` prints a namespace inode.
-const PROLOGUE: &str = r#"
-pids=
-killtree() {
-    for c in $(cat /proc/$1/task/*/children 2>/dev/null); do killtree $c; done
-    kill -9 $1 2>/dev/null || true
-}
-cleanup() { for p in $pids; do killtree $p; done; }
-trap 'cleanup; cd /; /usr/bin/umount -R -l "$T"; rmdir "$T"' EXIT
-start() {
-    name=$1; shift
-    "$@" > "$T/$name.log" 2>&1 & eval "$name=\$!"; pids="$pids $!"
-    n=0
-    while [ ! -e "$T/$name.ready" ]; do
-        n=$((n + 1)); [ $n -lt 500 ] || { echo "$name did not start:"; cat "$T/$name.log"; exit 1; } >&2
-        sleep 0.02
-    done
-}
-ino() { stat -L -c %i "/proc/$1/ns/$2"; }
+/// `tests/common/processes.sh` (`start NAME CMD...`, cleanup at exit), and
+/// `ino PID TYPE`, a namespace inode.
+const PROLOGUE: &str = concat!(
+    include_str!("common/processes.sh"),
+    r#"ino() { stat -L -c %i "/proc/$1/ns/$2"; }
 READY='touch "$0/$1.ready"; exec sleep 600'
-"#;
+"#
+);
 
 /// Runs `body` in a fresh PID namespace with its own /proc and a private
 /// mount namespace.

@@ -8,28 +8,13 @@ mod common;
 
 use common::{ok, root, sh, sh_in, stderr, stdout, tool};
 
-/// A script prologue: `start NAME CMD...` runs CMD in the background with
-/// its PID in $NAME once it wrote "ready" to the file NAME.ready; `cleanup`
-/// (run at exit) kills every started PID and its descendants.
-const PROLOGUE: &str = r#"
-pids=
-killtree() {
-    for c in $(cat /proc/$1/task/*/children 2>/dev/null); do killtree $c; done
-    kill -9 $1 2>/dev/null || true
-}
-cleanup() { for p in $pids; do killtree $p; done; }
-trap 'cleanup; cd /; /usr/bin/umount -l "$T"; rmdir "$T"' EXIT
-start() {
-    name=$1; shift
-    "$@" > "$T/$name.log" 2>&1 & eval "$name=\$!"; pids="$pids $!"
-    n=0
-    while [ ! -e "$T/$name.ready" ]; do
-        n=$((n + 1)); [ $n -lt 500 ] || { echo "$name did not start:"; cat "$T/$name.log"; exit 1; } >&2
-        sleep 0.02
-    done
-}
-ns() { readlink "/proc/$1/ns/$2"; }
-"#;
+/// `tests/common/processes.sh` (`start NAME CMD...`, cleanup at exit), and
+/// `ns PID TYPE`, a namespace's link text.
+const PROLOGUE: &str = concat!(
+    include_str!("common/processes.sh"),
+    r#"ns() { readlink "/proc/$1/ns/$2"; }
+"#
+);
 
 fn script(body: &str) -> std::process::Output {
     sh(&format!("{PROLOGUE}\n{body}"))

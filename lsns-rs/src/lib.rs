@@ -11,12 +11,12 @@
 
 pub mod cli;
 pub mod columns;
-pub mod filter;
 pub mod output;
 pub mod scan;
 mod sys;
 
 use common::error::{finish_stdout, reset_sigpipe, version_line, warn, with_errno};
+use common::filter::Filter;
 use common::table::{Column, Format, Table};
 use std::ffi::OsString;
 
@@ -86,26 +86,37 @@ fn list_columns(raw: bool, json: bool) -> i32 {
     finish_stdout(PROG, r, 0)
 }
 
+/// Parses `-Q` and binds its column names, with util-linux's messages;
+/// `Err` is the exit status.
+fn bind_filter(query: &[u8]) -> Result<Filter<columns::Col>, i32> {
+    let mut f = Filter::parse(query).map_err(|msg| {
+        let query = String::from_utf8_lossy(query);
+        warn(PROG, format!("failed to parse \"{query}\": {msg}"));
+        1
+    })?;
+    let unknown = f.bind(&|name| {
+        columns::Col::by_name(name.as_bytes())
+            .map(|c| (c, c.json() == common::table::JsonType::Number))
+    });
+    if unknown.is_empty() {
+        return Ok(f);
+    }
+    for name in unknown {
+        warn(PROG, format!("unknown column: {name}"));
+    }
+    warn(PROG, "failed to initialize filter");
+    Err(1)
+}
+
 fn run(o: &cli::Options) -> i32 {
-    let filter = match o.filter.as_deref().map(filter::parse) {
+    let filter = match o.filter.as_deref().map(bind_filter) {
         None => None,
         Some(Ok(f)) => Some(f),
-        Some(Err(filter::FilterError::Unknown(names))) => {
-            for name in names {
-                warn(PROG, format!("unknown column: {name}"));
-            }
-            warn(PROG, "failed to initialize filter");
-            return 1;
-        }
-        Some(Err(filter::FilterError::Parse(msg))) => {
-            let query = String::from_utf8_lossy(o.filter.as_deref().unwrap_or_default());
-            warn(PROG, format!("failed to parse \"{query}\": {msg}"));
-            return 1;
-        }
+        Some(Err(code)) => return code,
     };
     let mut used = o.columns.clone();
     if let Some(f) = &filter {
-        f.holders(&mut used);
+        used.extend(f.columns());
     }
     let has = |c: columns::Col| used.contains(&c);
     let needs = scan::Needs {

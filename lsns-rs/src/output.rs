@@ -4,8 +4,8 @@
 
 use crate::cli::{Options, Tree};
 use crate::columns::Col;
-use crate::filter::Expr;
 use crate::scan::{self, Model, OWNER, PARENT, TYPES};
+use common::filter::Filter;
 use common::table::{Format, JsonType, LineId, Table};
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
@@ -27,7 +27,7 @@ pub struct Builder<'a> {
     proc_line: HashMap<usize, LineId>,
     ns_line: Vec<Option<LineId>>,
     lazy: Lazy,
-    filter: Option<Expr>,
+    filter: Option<Filter<Col>>,
 }
 
 fn user_name(uid: u32) -> Vec<u8> {
@@ -39,7 +39,7 @@ fn user_name(uid: u32) -> Vec<u8> {
 
 impl<'a> Builder<'a> {
     /// An empty table with the requested columns.
-    pub fn new(o: &'a Options, m: &'a Model, filter: Option<Expr>) -> Builder<'a> {
+    pub fn new(o: &'a Options, m: &'a Model, filter: Option<Filter<Col>>) -> Builder<'a> {
         let columns = o
             .columns
             .iter()
@@ -185,7 +185,7 @@ impl<'a> Builder<'a> {
             Tree::None => None,
         };
         if let Some(f) = self.filter.take() {
-            let keep = f.eval(&mut |c| self.cell(n, proc, c));
+            let keep = f.matches(&mut |c| self.cell(n, proc, c)).unwrap_or(false);
             self.filter = Some(f);
             if !keep {
                 return;

@@ -529,6 +529,44 @@ pub fn match_fstype(fstype: &[u8], pattern: &[u8]) -> bool {
     negated
 }
 
+/// Options only userspace reads (libmount's `userspace_opts_map`), never
+/// passed to the kernel: a trailing `=` means a value is expected, `[=]`
+/// that one is allowed, a trailing `-` (`x-`, `X-`) a prefix. Shared by
+/// findmnt (splitting fstab options) and mount (building the mount data).
+pub const USERSPACE_OPTIONS: &[&str] = &[
+    "defaults",
+    "auto",
+    "noauto",
+    "user[=]",
+    "nouser",
+    "users",
+    "nousers",
+    "owner",
+    "noowner",
+    "group",
+    "nogroup",
+    "_netdev",
+    "comment=",
+    "x-",
+    "X-",
+    "loop[=]",
+    "offset=",
+    "sizelimit=",
+    "encryption=",
+    "nofail",
+    "uhelper=",
+    "helper=",
+    "verity.hashdevice=",
+    "verity.roothash=",
+    "verity.hashoffset=",
+    "verity.roothashfile=",
+    "verity.fecdevice=",
+    "verity.fecoffset=",
+    "verity.fecroots=",
+    "verity.roothashsig=",
+    "verity.oncorruption=",
+];
+
 /// Filesystem types libmount calls pseudo (`mnt_fstype_is_pseudofs()`,
 /// util-linux 2.42): their source is a name, not a device or path.
 const PSEUDO_FS: &[&[u8]] = &[

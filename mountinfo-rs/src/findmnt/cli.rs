@@ -3,9 +3,9 @@
 //! 2.42 rejects it.
 
 use super::columns::{Col, ALL_COLUMNS};
-use super::filter::Filter;
 use super::Error;
 use common::cli::{self, HasArg, OptSpec, Order};
+use common::filter::Filter;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -576,7 +576,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
                 o.tree = false;
             }
             Opt::Filter => {
-                if let Err(msg) = Filter::parse(arg.as_bytes()) {
+                if let Err(msg) = Filter::<()>::parse(arg.as_bytes()) {
                     return Err(Error::Fatal(format!(
                         "failed to parse \"{}\": {msg}",
                         arg.to_string_lossy()

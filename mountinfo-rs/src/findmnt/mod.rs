@@ -11,7 +11,6 @@
 
 mod cli;
 mod columns;
-mod filter;
 mod listmount;
 mod poll;
 mod receivers;
@@ -24,6 +23,7 @@ use crate::mountinfo::{MountEntry, MountTable};
 use cli::{Action, Options, Output, Source};
 use common::cli::UsageError;
 use common::error::{finish_stdout, version_line, warn, with_errno};
+use common::filter::Filter;
 use common::table::{Format, Table};
 use rows::{Entry, Finder};
 use std::ffi::OsString;
@@ -358,8 +358,8 @@ fn host_uri() -> Vec<u8> {
 
 /// Parses `-Q` and binds its column names (findmnt `init_scols_filter()`):
 /// each unknown name is reported, then `failed to initialize filter`.
-fn bind_filter(query: &[u8], opts: &Options) -> Result<filter::Filter, Error> {
-    let mut f = filter::Filter::parse(query).map_err(|msg| {
+fn bind_filter(query: &[u8], opts: &Options) -> Result<Filter<columns::Col>, Error> {
+    let mut f = Filter::parse(query).map_err(|msg| {
         Error::Fatal(format!(
             "failed to parse \"{}\": {msg}",
             String::from_utf8_lossy(query)

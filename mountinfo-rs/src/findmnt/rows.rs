@@ -13,9 +13,9 @@
 
 use super::cli::{is_listall, Matches, Options};
 use super::columns::{cell, CellContext, Col};
-use super::filter::Filter;
 use super::tabs::Extra;
 use crate::mountinfo::{is_net_fs, is_pseudo_fs, match_fstype, match_options, MountEntry};
+use common::filter::Filter;
 use common::table::{LineId, Table};
 use std::collections::{HashMap, HashSet};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -215,7 +215,7 @@ pub struct Finder<'a> {
     nlines: usize,
     table: Table,
     /// `-Q`, bound to the columns.
-    filter: Option<Filter>,
+    filter: Option<Filter<Col>>,
     /// Set when the filter could not be evaluated on a line (util-linux
     /// then exits with `failed to apply filter`).
     pub filter_failed: bool,
@@ -262,7 +262,7 @@ impl<'a> Finder<'a> {
         entries: Vec<Entry>,
         opts: &'a Options,
         table: Table,
-        filter: Option<Filter>,
+        filter: Option<Filter<Col>>,
     ) -> Finder<'a> {
         let mut f = Finder {
             lines: vec![None; entries.len()],
@@ -552,7 +552,7 @@ impl<'a> Finder<'a> {
             match filter.matches(&mut |col| cell(col, mount, &ctx)) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
-                Err(()) => {
+                Err(_) => {
                     self.filter_failed = true;
                     return Err(());
                 }

@@ -266,42 +266,6 @@ const LINUX_MAP: &[(&str, u64, bool)] = &[
     ("move", libc::MS_MOVE, false),
 ];
 
-/// libmount's `userspace_opts_map` names: `=` means a value is expected,
-/// `[=]` that one is allowed, a trailing `-` a prefix.
-const USER_MAP: &[&str] = &[
-    "defaults",
-    "auto",
-    "noauto",
-    "user[=]",
-    "nouser",
-    "users",
-    "nousers",
-    "owner",
-    "noowner",
-    "group",
-    "nogroup",
-    "_netdev",
-    "comment=",
-    "x-",
-    "X-",
-    "loop[=]",
-    "offset=",
-    "sizelimit=",
-    "encryption=",
-    "nofail",
-    "uhelper=",
-    "helper=",
-    "verity.hashdevice=",
-    "verity.roothash=",
-    "verity.hashoffset=",
-    "verity.roothashfile=",
-    "verity.fecdevice=",
-    "verity.fecoffset=",
-    "verity.fecroots=",
-    "verity.roothashsig=",
-    "verity.oncorruption=",
-];
-
 /// libmount `mnt_optmap_get_entry()` over the two built-in maps.
 fn kind(name: &[u8], has_value: bool) -> Kind {
     // An entry matches when it is the name, or the name followed by `=`
@@ -317,7 +281,7 @@ fn kind(name: &[u8], has_value: bool) -> Kind {
             Kind::Vfs(flag, invert)
         };
     }
-    for &ent in USER_MAP {
+    for &ent in crate::mountinfo::USERSPACE_OPTIONS {
         let prefix = ent == "x-" || ent == "X-";
         let hit = if prefix {
             name.starts_with(ent.as_bytes())

@@ -77,40 +77,6 @@ pub const VFS_FLAGS: libc::c_ulong = ms::MS_RDONLY
     | ms::MS_STRICTATIME
     | ms::MS_NOSYMFOLLOW;
 
-/// Options read only by userspace (libmount `userspace_opts_map`); a
-/// trailing `=` means "with a value", `[=]` "with or without".
-const USERSPACE: &[&str] = &[
-    "defaults",
-    "auto",
-    "noauto",
-    "user[=]",
-    "nouser",
-    "users",
-    "nousers",
-    "owner",
-    "noowner",
-    "group",
-    "nogroup",
-    "_netdev",
-    "comment=",
-    "loop[=]",
-    "offset=",
-    "sizelimit=",
-    "encryption=",
-    "nofail",
-    "uhelper=",
-    "helper=",
-    "verity.hashdevice=",
-    "verity.roothash=",
-    "verity.hashoffset=",
-    "verity.roothashfile=",
-    "verity.fecdevice=",
-    "verity.fecoffset=",
-    "verity.fecroots=",
-    "verity.roothashsig=",
-    "verity.oncorruption=",
-];
-
 /// A propagation type (mount_setattr(2) `propagation`, mount(2) `MS_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PropKind {
@@ -251,7 +217,7 @@ fn userspace_match(opt: &str) -> bool {
     if name.starts_with("x-") || name.starts_with("X-") {
         return true;
     }
-    USERSPACE.iter().any(|pat| {
+    crate::mountinfo::USERSPACE_OPTIONS.iter().any(|pat| {
         if let Some(base) = pat.strip_suffix("[=]") {
             base == name
         } else if let Some(base) = pat.strip_suffix('=') {

@@ -12,8 +12,11 @@
 //! string (trimmed); a comparison converts both sides to one type (the
 //! literal's, when a column meets a literal); an empty number never
 //! compares true.
+//!
+//! The filter is generic over the tool's column identifier `C`: the tool
+//! binds column names to its columns ([`Filter::bind`]) and supplies each
+//! line's cell text ([`Filter::matches`]). findmnt and lsns share it.
 
-use super::columns::Col;
 use std::ffi::CString;
 
 /// A value's type (libsmartcols `SCOLS_DATA_*`).
@@ -208,13 +211,13 @@ enum Op {
 }
 
 #[derive(Debug)]
-enum Node {
+enum Node<C> {
     /// A literal value.
     Literal(Value, Option<Regex>),
     /// A column, by name until bound.
-    Holder(String, Option<(Col, Type)>),
-    Not(Box<Node>),
-    Binary(Op, Box<Node>, Box<Node>),
+    Holder(String, Option<(C, Type)>),
+    Not(Box<Node<C>>),
+    Binary(Op, Box<Node<C>>, Box<Node<C>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -385,7 +388,7 @@ impl Parser {
     }
 
     /// `expr ((&& | ||) expr)*`, grouped from the left.
-    fn logical(&mut self) -> Result<Node, String> {
+    fn logical<C>(&mut self) -> Result<Node<C>, String> {
         let mut left = self.comparison()?;
         while let Some(Token::Op(op @ (Op::And | Op::Or))) = self.peek().cloned() {
             self.pos += 1;
@@ -395,7 +398,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn comparison(&mut self) -> Result<Node, String> {
+    fn comparison<C>(&mut self) -> Result<Node<C>, String> {
         let mut left = self.unary()?;
         while let Some(Token::Op(op)) = self.peek().cloned() {
             if matches!(op, Op::And | Op::Or) {
@@ -421,7 +424,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Node, String> {
+    fn unary<C>(&mut self) -> Result<Node<C>, String> {
         if self.peek() == Some(&Token::Not) {
             self.pos += 1;
             return Ok(Node::Not(Box::new(self.unary()?)));
@@ -429,7 +432,7 @@ impl Parser {
         self.primary()
     }
 
-    fn primary(&mut self) -> Result<Node, String> {
+    fn primary<C>(&mut self) -> Result<Node<C>, String> {
         let Some(tok) = self.peek().cloned() else {
             return Err(self.unexpected());
         };
@@ -458,16 +461,22 @@ impl Parser {
     }
 }
 
+/// A line the expression cannot be evaluated on (libsmartcols fails the
+/// whole output then): a value that is not a number compared as one, or a
+/// regular expression applied to a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EvalError;
+
 /// A parsed filter; an empty expression keeps every line.
 #[derive(Debug)]
-pub struct Filter {
-    root: Option<Node>,
+pub struct Filter<C> {
+    root: Option<Node<C>>,
 }
 
-impl Filter {
+impl<C: Copy> Filter<C> {
     /// Parses `query`; `Err` is the message findmnt prints after
     /// `failed to parse "QUERY": `.
-    pub fn parse(query: &[u8]) -> Result<Filter, String> {
+    pub fn parse(query: &[u8]) -> Result<Filter<C>, String> {
         if query.is_empty() {
             return Ok(Filter { root: None });
         }
@@ -483,8 +492,8 @@ impl Filter {
     /// Binds every column name to a column with `resolve` (name to column
     /// and its type: number or string); returns the names it could not
     /// resolve.
-    pub fn bind(&mut self, resolve: &dyn Fn(&str) -> Option<(Col, bool)>) -> Vec<String> {
-        fn walk(n: &mut Node, r: &dyn Fn(&str) -> Option<(Col, bool)>, bad: &mut Vec<String>) {
+    pub fn bind(&mut self, resolve: &dyn Fn(&str) -> Option<(C, bool)>) -> Vec<String> {
+        fn walk<C>(n: &mut Node<C>, r: &dyn Fn(&str) -> Option<(C, bool)>, bad: &mut Vec<String>) {
             match n {
                 Node::Literal(..) => {}
                 Node::Holder(name, slot) => match r(name) {
@@ -507,19 +516,40 @@ impl Filter {
         bad
     }
 
+    /// The columns the bound expression reads, in order of appearance (a
+    /// tool computes them even when they are not shown).
+    pub fn columns(&self) -> Vec<C> {
+        fn walk<C: Copy>(n: &Node<C>, out: &mut Vec<C>) {
+            match n {
+                Node::Literal(..) | Node::Holder(_, None) => {}
+                Node::Holder(_, Some((c, _))) => out.push(*c),
+                Node::Not(e) => walk(e, out),
+                Node::Binary(_, l, r) => {
+                    walk(l, out);
+                    walk(r, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.root {
+            walk(root, &mut out);
+        }
+        out
+    }
+
     /// Whether a line passes, with `cell` giving a column's text;
-    /// `Err(())` where libsmartcols fails (a column value that is not a
+    /// [`EvalError`] where libsmartcols fails (a column value that is not a
     /// number where a number is compared).
-    pub fn matches(&self, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<bool, ()> {
+    pub fn matches(&self, cell: &mut dyn FnMut(C) -> Vec<u8>) -> Result<bool, EvalError> {
         match &self.root {
             None => Ok(true),
-            Some(root) => eval(root, cell),
+            Some(root) => eval(root, cell).map_err(|()| EvalError),
         }
     }
 }
 
 /// The value of a column for this line (libsmartcols `fetch_holder_data()`).
-fn fetch(col: Col, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<Value, ()> {
+fn fetch<C>(col: C, ty: Type, cell: &mut dyn FnMut(C) -> Vec<u8>) -> Result<Value, ()> {
     let data = cell(col);
     let v = if data.is_empty() {
         Value {
@@ -535,7 +565,7 @@ fn fetch(col: Col, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<Val
     v.cast(ty)
 }
 
-fn node_type(n: &Node) -> Type {
+fn node_type<C>(n: &Node<C>) -> Type {
     match n {
         Node::Literal(v, _) => v.ty(),
         Node::Holder(_, Some((_, ty))) => *ty,
@@ -545,7 +575,7 @@ fn node_type(n: &Node) -> Type {
 }
 
 /// libsmartcols `guess_expr_datatype()`.
-fn expr_type(l: &Node, r: &Node) -> Type {
+fn expr_type<C>(l: &Node<C>, r: &Node<C>) -> Type {
     let (lt, rt) = (node_type(l), node_type(r));
     if lt == rt {
         return lt;
@@ -560,7 +590,11 @@ fn expr_type(l: &Node, r: &Node) -> Type {
 }
 
 /// A node as a value of type `ty` (libsmartcols `cast_node()`).
-fn value_of(n: &Node, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<Value, ()> {
+fn value_of<C: Copy>(
+    n: &Node<C>,
+    ty: Type,
+    cell: &mut dyn FnMut(C) -> Vec<u8>,
+) -> Result<Value, ()> {
     let v = match n {
         Node::Literal(v, _) => v.clone(),
         Node::Holder(_, Some((col, hty))) => fetch(*col, *hty, cell)?,
@@ -577,7 +611,7 @@ fn value_of(n: &Node, ty: Type, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<
     }
 }
 
-fn eval(n: &Node, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<bool, ()> {
+fn eval<C: Copy>(n: &Node<C>, cell: &mut dyn FnMut(C) -> Vec<u8>) -> Result<bool, ()> {
     match n {
         Node::Literal(..) | Node::Holder(..) => {
             let ty = node_type(n);
@@ -604,7 +638,7 @@ fn eval(n: &Node, cell: &mut dyn FnMut(Col) -> Vec<u8>) -> Result<bool, ()> {
     }
 }
 
-fn regex_of(n: &Node) -> Option<&Regex> {
+fn regex_of<C>(n: &Node<C>) -> Option<&Regex> {
     match n {
         Node::Literal(_, re) => re.as_ref(),
         _ => None,
@@ -653,11 +687,31 @@ fn compare(op: Op, l: &Value, r: &Value, re: Option<&Regex>) -> Result<bool, ()>
 mod tests {
     use super::*;
 
-    fn check(q: &str, cells: &[(Col, &str)]) -> Result<bool, ()> {
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Col {
+        Fstype,
+        Options,
+        Id,
+        MajMin,
+        Parent,
+        Source,
+    }
+
+    fn column(name: &str) -> Option<(Col, bool)> {
+        Some(match name {
+            "FSTYPE" => (Col::Fstype, false),
+            "OPTIONS" => (Col::Options, false),
+            "ID" => (Col::Id, true),
+            "MAJ:MIN" => (Col::MajMin, false),
+            "PARENT" => (Col::Parent, true),
+            "SOURCE" => (Col::Source, false),
+            _ => return None,
+        })
+    }
+
+    fn check(q: &str, cells: &[(Col, &str)]) -> Result<bool, EvalError> {
         let mut f = Filter::parse(q.as_bytes()).expect("parses");
-        let bad = f.bind(&|n| {
-            Col::from_name(n.as_bytes()).map(|c| (c, matches!(c, Col::Id | Col::Parent)))
-        });
+        let bad = f.bind(&column);
         assert!(bad.is_empty(), "{bad:?}");
         f.matches(&mut |c| {
             cells
@@ -689,8 +743,15 @@ mod tests {
         assert_eq!(check("PARENT != 0", &cells), Ok(false));
         assert_eq!(check("FSTYPE", &cells), Ok(true));
         assert_eq!(check("SOURCE", &cells), Ok(false));
-        assert_eq!(check("FSTYPE == 4", &cells), Err(()));
+        assert_eq!(check("FSTYPE == 4", &cells), Err(EvalError));
         assert_eq!(check("ID == 20K", &cells), Ok(false));
+    }
+
+    #[test]
+    fn bound_columns_are_listed() {
+        let mut f = Filter::parse(b"ID > 1 && (FSTYPE == 'x' || !SOURCE)").expect("parses");
+        assert!(f.bind(&column).is_empty());
+        assert_eq!(f.columns(), vec![Col::Id, Col::Fstype, Col::Source]);
     }
 
     #[test]
@@ -703,10 +764,10 @@ mod tests {
 
     #[test]
     fn syntax_errors() {
-        assert!(Filter::parse(b"FSTYPE ==").is_err());
-        assert!(Filter::parse(b"(FSTYPE == 'x'").is_err());
-        assert!(Filter::parse(b"FSTYPE =~ '('").is_err());
-        assert!(Filter::parse(b"").expect("empty").root.is_none());
+        assert!(Filter::<Col>::parse(b"FSTYPE ==").is_err());
+        assert!(Filter::<Col>::parse(b"(FSTYPE == 'x'").is_err());
+        assert!(Filter::<Col>::parse(b"FSTYPE =~ '('").is_err());
+        assert!(Filter::<Col>::parse(b"").expect("empty").root.is_none());
     }
 
     #[test]
