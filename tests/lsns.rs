@@ -520,3 +520,24 @@ fn lsns_usage_errors_match_util_linux_2_42() {
     let out = tool("lsns").args(["-p", "999999"]).output().expect("empty");
     assert_eq!(ok(&out), "");
 }
+
+#[test]
+fn lsns_filter_matches_regular_expressions_like_findmnt() {
+    if !root() {
+        return;
+    }
+    let out = tool("lsns")
+        .args([
+            "-n",
+            "-o",
+            "TYPE",
+            "-Q",
+            r#"TYPE =~ "^(net|uts)$" && !(TYPE !~ "t")"#,
+        ])
+        .output()
+        .expect("run lsns");
+    let mut types: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    types.sort();
+    types.dedup();
+    assert_eq!(types, ["net", "uts"], "{}", stderr(&out));
+}
