@@ -118,21 +118,7 @@ pub fn mount_setattr(fd: &OwnedFd, recursive: bool, attr: &MountAttr) -> Result<
 
 /// move_mount(2) of the detached or attached mount `fd` onto `target`.
 pub fn move_mount(fd: &OwnedFd, target: &OsStr) -> Result<(), Errno> {
-    let empty = c"";
-    let target = cstr(target)?;
-    // SAFETY: both strings are NUL-terminated and alive for the call; the
-    // descriptors are plain integers.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_move_mount,
-            fd.as_raw_fd(),
-            empty.as_ptr(),
-            libc::AT_FDCWD,
-            target.as_ptr(),
-            libc::MOVE_MOUNT_F_EMPTY_PATH,
-        )
-    };
-    check(rc).map(drop)
+    move_mount_flags(fd, target, 0)
 }
 
 /// The mount ID of the mount holding `path` (statx(2) `STATX_MNT_ID`,

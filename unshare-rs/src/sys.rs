@@ -31,23 +31,7 @@ pub enum Ended {
 /// waitpid(pid, 0), retried on EINTR, until the child has exited or been
 /// killed (no WUNTRACED, as util-linux).
 pub fn wait(pid: Pid) -> Result<Ended, Errno> {
-    loop {
-        let mut status: libc::c_int = 0;
-        // SAFETY: `status` is a valid, writable c_int for the call.
-        let rc = unsafe { libc::waitpid(pid.as_raw(), &mut status, 0) };
-        if rc < 0 {
-            match Errno::last() {
-                Errno::EINTR => continue,
-                e => return Err(e),
-            }
-        }
-        if libc::WIFEXITED(status) {
-            return Ok(Ended::Exited(libc::WEXITSTATUS(status)));
-        }
-        if libc::WIFSIGNALED(status) {
-            return Ok(Ended::Signaled(libc::WTERMSIG(status)));
-        }
-    }
+    wait_until_ended(pid, false)
 }
 
 /// Resets signal `signo` to its default action (SIG_DFL).
@@ -170,10 +154,15 @@ pub fn send_nosignal(fd: BorrowedFd<'_>, data: &[u8]) -> Result<usize, Errno> {
 /// unseen: unshare stops itself too (so a job-control shell gets its
 /// prompt back), and once continued, continues the child.
 pub fn wait_following_stops(pid: Pid) -> Result<Ended, Errno> {
+    wait_until_ended(pid, true)
+}
+
+fn wait_until_ended(pid: Pid, follow_stops: bool) -> Result<Ended, Errno> {
+    let options = if follow_stops { libc::WUNTRACED } else { 0 };
     loop {
         let mut status: libc::c_int = 0;
         // SAFETY: `status` is a valid, writable c_int for the call.
-        let rc = unsafe { libc::waitpid(pid.as_raw(), &mut status, libc::WUNTRACED) };
+        let rc = unsafe { libc::waitpid(pid.as_raw(), &mut status, options) };
         if rc < 0 {
             match Errno::last() {
                 Errno::EINTR => continue,
