@@ -42,19 +42,27 @@ inroot() {
 }
 "#;
 
+/// Runs `body` (with `inroot`) after making `$R`: only the static nsbox,
+/// a link per tool, and empty `/proc`, `/mnt`, `/etc`, `/put_old`.
+fn in_empty_rootfs(body: &str) -> std::process::Output {
+    sh(&format!(
+        r#"{INROOT}
+        R=$T/r
+        mkdir -p $R/bin $R/proc $R/mnt $R/etc $R/put_old
+        cp {bin} $R/bin/nsbox
+        for t in $($R/bin/nsbox --list); do ln -s nsbox $R/bin/$t; done
+        {body}"#,
+        bin = static_nsbox().display()
+    ))
+}
+
 #[test]
 fn static_nsbox_runs_every_tool_in_an_empty_rootfs() {
     if !root() {
         return;
     }
-    let bin = static_nsbox();
-    let out = sh(&format!(
-        r#"{INROOT}
-        R=$T/r
-        mkdir -p $R/bin $R/proc $R/mnt $R/put_old
-        cp {bin} $R/bin/nsbox
-        for t in $($R/bin/nsbox --list); do ln -s nsbox $R/bin/$t; done
-        # Each tool inside the empty root: no shell, no libraries.
+    let out = in_empty_rootfs(
+        r#"# Each tool inside the empty root: no shell, no libraries.
         inroot /bin/findmnt -rn -o TARGET
         inroot /bin/mount -t tmpfs inside /mnt
         inroot /bin/nsenter -t 1 -m /bin/findmnt -rn -o TARGET /proc
@@ -63,13 +71,15 @@ fn static_nsbox_runs_every_tool_in_an_empty_rootfs() {
         for t in $($R/bin/nsbox --list); do
             inroot /bin/$t --version | cut -d' ' -f1-3
         done"#,
-        bin = bin.display()
-    ));
+    );
     let text = ok(&out);
     assert!(text.starts_with("/\n/proc\n"), "{text}\n{}", stderr(&out));
     assert!(text.contains("umount-rc=32\n"), "{text}");
     assert!(!text.contains("/put_old"), "{text}");
-    let list = Command::new(bin).arg("--list").output().expect("list");
+    let list = Command::new(static_nsbox())
+        .arg("--list")
+        .output()
+        .expect("list");
     for tool in String::from_utf8_lossy(&list.stdout).lines() {
         assert!(
             text.contains(&format!("{tool} from nsbox\n")),
@@ -84,25 +94,14 @@ fn static_nsbox_resolves_names_from_the_rootfs_without_nss() {
     if !root() {
         return;
     }
-    let bin = static_nsbox();
-    let out = sh(&format!(
-        r#"{INROOT}
-        R=$T/r
-        mkdir -p $R/bin $R/proc $R/etc $R/put_old
-        cp {bin} $R/bin/nsbox
-        ln -s nsbox $R/bin/unshare
-        ln -s nsbox $R/bin/mount
-        ln -s nsbox $R/bin/umount
-        ln -s nsbox $R/bin/pivot_root
-        echo 'boxuser:x:4321:4321::/:/bin/nsbox' > $R/etc/passwd
+    let out = in_empty_rootfs(
+        r#"echo 'boxuser:x:4321:4321::/:/bin/nsbox' > $R/etc/passwd
         echo 'boxgroup:x:4322:' > $R/etc/group
         inroot /bin/unshare -U --map-user=boxuser --map-group=boxgroup /bin/nsbox findmnt -n -o TARGET /proc
-        cat $R/etc/passwd > /dev/null
         rm $R/etc/passwd $R/etc/group
         inroot /bin/unshare -U --map-user=boxuser true || echo unknown-user-rc=$?
         inroot /bin/unshare -U --map-user=4321 /bin/nsbox findmnt -n -o TARGET /proc"#,
-        bin = bin.display()
-    ));
+    );
     let text = ok(&out);
     assert_eq!(
         text,
@@ -110,7 +109,10 @@ fn static_nsbox_resolves_names_from_the_rootfs_without_nss() {
         "{}",
         stderr(&out)
     );
-    let ldd = Command::new("ldd").arg(bin).output().expect("ldd");
+    let ldd = Command::new("ldd")
+        .arg(static_nsbox())
+        .output()
+        .expect("ldd");
     let ldd =
         String::from_utf8_lossy(&ldd.stdout).into_owned() + &String::from_utf8_lossy(&ldd.stderr);
     assert!(

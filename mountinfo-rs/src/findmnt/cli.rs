@@ -175,6 +175,19 @@ pub enum Output {
     Json,
 }
 
+impl Output {
+    /// The table writer's format for this output mode.
+    pub fn format(self) -> common::table::Format {
+        use common::table::Format;
+        match self {
+            Output::Human => Format::Human,
+            Output::Raw => Format::Raw,
+            Output::Pairs => Format::Pairs,
+            Output::Json => Format::Json,
+        }
+    }
+}
+
 /// Which table is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {

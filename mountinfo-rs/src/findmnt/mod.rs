@@ -423,12 +423,7 @@ pub fn run(opts: &Options) -> i32 {
             })
             .collect();
         let mut table = Table::new("filesystems", columns);
-        table.format = match opts.output {
-            Output::Human => Format::Human,
-            Output::Raw => Format::Raw,
-            Output::Pairs => Format::Pairs,
-            Output::Json => Format::Json,
-        };
+        table.format = opts.output.format();
         table.noheadings = opts.noheadings;
         table.ascii = opts.ascii;
         table.shellvar = opts.shellvar;

@@ -10,11 +10,11 @@
 //! namespace (the lowest PID whose `/proc/PID/ns/mnt` names it) is read.
 //! A private, unbindable or slave-only mount sends nothing.
 
-use super::cli::{Options, Output};
+use super::cli::Options;
 use super::{Error, PROG};
 use crate::mountinfo::MountEntry;
 use common::error::{finish_stdout, with_errno};
-use common::table::{Column, Format, JsonType, Table};
+use common::table::{Column, JsonType, Table};
 use std::collections::{HashMap, HashSet};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -173,12 +173,7 @@ pub fn run(path: &Path, opts: &Options) -> i32 {
         Column::new("PROPAGATION").hint(0.1),
     ];
     let mut table = Table::new("receivers", columns);
-    table.format = match opts.output {
-        Output::Human => Format::Human,
-        Output::Raw => Format::Raw,
-        Output::Pairs => Format::Pairs,
-        Output::Json => Format::Json,
-    };
+    table.format = opts.output.format();
     table.noheadings = opts.noheadings;
     table.shellvar = opts.shellvar;
     for &(n, m, depth) in &hits {

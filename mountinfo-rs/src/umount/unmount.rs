@@ -168,32 +168,14 @@ pub fn lookup<'t>(table: &'t MountTable, req: &Request, spec: &OsStr) -> Option<
 /// Unmounts one mount table entry (`umount -a`): its mount point, no
 /// lookup.
 pub fn umount_entry<S: System>(sys: &mut S, req: &Request, e: &MountEntry) -> Outcome {
-    let mut flags = 0;
-    if req.lazy {
-        flags |= libc::MNT_DETACH;
-    }
-    if req.force {
-        flags |= libc::MNT_FORCE;
-    }
+    let flags = umount_flags(req);
     let target = e.target.clone();
     let source = Some(e.source.clone());
     if req.fake {
         return Outcome::Done { target, source };
     }
-    match sys.umount2(&target, flags) {
-        Ok(()) => Outcome::Done { target, source },
-        Err(Errno::EBUSY) if req.rdonly => match sys.remount_ro(&e.source, &target) {
-            Ok(()) => Outcome::Done { target, source },
-            Err(errno) => Outcome::Failed {
-                spec: target,
-                errno,
-            },
-        },
-        Err(errno) => Outcome::Failed {
-            spec: target,
-            errno,
-        },
-    }
+    let result = sys.umount2(&target, flags);
+    settle(sys, req, result, target, source)
 }
 
 /// Unmounts one target (util-linux `umount_one()`).
@@ -236,13 +218,7 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
             }
         }
     }
-    let mut flags = 0;
-    if req.lazy {
-        flags |= libc::MNT_DETACH;
-    }
-    if req.force {
-        flags |= libc::MNT_FORCE;
-    }
+    let flags = umount_flags(req);
     if req.fake {
         return Outcome::Done { target, source };
     }
@@ -250,18 +226,36 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
     if result == Err(Errno::EINVAL) && sys.is_symlink(&target) {
         result = sys.umount2(&target, flags | libc::UMOUNT_NOFOLLOW);
     }
+    settle(sys, req, result, target, source)
+}
+
+/// umount2(2) flags for `-l` and `-f`.
+fn umount_flags(req: &Request) -> i32 {
+    let mut flags = 0;
+    if req.lazy {
+        flags |= libc::MNT_DETACH;
+    }
+    if req.force {
+        flags |= libc::MNT_FORCE;
+    }
+    flags
+}
+
+/// The outcome of an umount2(2) call; with `-r`, a busy filesystem whose
+/// source is known is remounted read-only instead.
+fn settle<S: System>(
+    sys: &mut S,
+    req: &Request,
+    result: Result<(), Errno>,
+    target: OsString,
+    source: Option<OsString>,
+) -> Outcome {
+    let result = match (result, &source) {
+        (Err(Errno::EBUSY), Some(src)) if req.rdonly => sys.remount_ro(src, &target),
+        (result, _) => result,
+    };
     match result {
         Ok(()) => Outcome::Done { target, source },
-        Err(Errno::EBUSY) if req.rdonly && source.is_some() => {
-            let src = source.clone().unwrap_or_default();
-            match sys.remount_ro(&src, &target) {
-                Ok(()) => Outcome::Done { target, source },
-                Err(errno) => Outcome::Failed {
-                    spec: target,
-                    errno,
-                },
-            }
-        }
         Err(errno) => Outcome::Failed {
             spec: target,
             errno,
