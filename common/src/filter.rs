@@ -102,19 +102,19 @@ impl Value {
     }
 }
 
-/// `printf("%Lg")`.
+/// `printf("%Lg")`: six significant digits; the exponent of the value
+/// rounded to them (C11 7.21.6.1) picks the `e` or the fixed style.
 fn format_g(f: f64) -> String {
     if f == 0.0 {
         return String::from("0");
     }
-    let exp = f.abs().log10().floor() as i32;
+    let s = format!("{:.5e}", f);
+    let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = e.parse().unwrap_or(0);
     if !(-4..6).contains(&exp) {
-        let s = format!("{:.5e}", f);
-        let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
         let mant = mant.trim_end_matches('0').trim_end_matches('.');
-        let e: i32 = e.parse().unwrap_or(0);
-        let sign = if e < 0 { '-' } else { '+' };
-        return format!("{mant}e{sign}{:02}", e.abs());
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mant}e{sign}{:02}", exp.abs());
     }
     let decimals = (5 - exp).max(0) as usize;
     let s = format!("{:.*}", decimals, f);
@@ -776,5 +776,8 @@ mod tests {
         assert_eq!(format_g(100.0), "100");
         assert_eq!(format_g(1234567.0), "1.23457e+06");
         assert_eq!(format_g(0.0001), "0.0001");
+        assert_eq!(format_g(999999.5), "1e+06");
+        assert_eq!(format_g(-2.5e-5), "-2.5e-05");
+        assert_eq!(format_g(99999.95), "99999.9");
     }
 }
