@@ -167,8 +167,12 @@ fn install_into_unusable_dir_fails_clearly() {
 }
 
 #[test]
-fn install_script_puts_nsbox_and_relative_links_under_destdir() {
+fn install_script_puts_nsbox_links_man_pages_and_completions_under_destdir() {
     let dest = fresh_dir("destdir");
+    // A man page of another package is left alone.
+    let foreign = dest.join("usr/share/man/man8/mount.8");
+    std::fs::create_dir_all(foreign.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&foreign, "util-linux's page\n").expect("foreign page");
     let run = || {
         std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/install"))
             .env("NSBOX", env!("CARGO_BIN_EXE_nsbox"))
@@ -179,8 +183,69 @@ fn install_script_puts_nsbox_and_relative_links_under_destdir() {
     };
     let out = run();
     assert!(out.status.success(), "{out:?}");
+    let left_alone = format!("install: {} exists, left alone\n", foreign.display());
+    assert!(
+        common::stderr(&out).contains(&left_alone),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&foreign).expect("foreign page"),
+        "util-linux's page\n"
+    );
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let share = dest.join("usr/share");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(source.join("man")).expect("man/") {
+        let page = entry.expect("entry").path();
+        let name = page
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let Some(section @ ("1" | "8")) = name.rsplit('.').next() else {
+            continue;
+        };
+        pages += 1;
+        if name == "mount.8" {
+            continue;
+        }
+        let installed = share.join(format!("man/man{section}/{name}"));
+        assert_eq!(
+            std::fs::read(&installed).expect("installed man page"),
+            std::fs::read(&page).expect("man page"),
+            "{}",
+            installed.display()
+        );
+    }
+    assert!(pages >= 8, "{pages} man pages");
     let bin = dest.join("usr/bin");
     let list = nsbox().arg("--list").output().expect("list");
+    for tool in String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .chain(["nsbox"])
+    {
+        for (from, to) in [
+            (
+                format!("bash/{tool}"),
+                format!("bash-completion/completions/{tool}"),
+            ),
+            (
+                format!("zsh/_{tool}"),
+                format!("zsh/site-functions/_{tool}"),
+            ),
+            (
+                format!("fish/{tool}.fish"),
+                format!("fish/vendor_completions.d/{tool}.fish"),
+            ),
+        ] {
+            assert_eq!(
+                std::fs::read(share.join(&to)).expect("installed completion"),
+                std::fs::read(source.join("completions").join(&from)).expect("completion"),
+                "{to}"
+            );
+        }
+    }
     for tool in String::from_utf8_lossy(&list.stdout).lines() {
         assert_eq!(
             std::fs::read_link(bin.join(tool)).expect("link"),

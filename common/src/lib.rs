@@ -11,6 +11,7 @@ pub mod cli;
 pub mod error;
 pub mod filter;
 pub mod ns;
+pub mod rt;
 pub mod table;
 
 /// Defines a binary's process entry point as a C `main` that calls a tool's
@@ -19,8 +20,9 @@ pub mod table;
 /// The tools run once and exit or exec, so the Rust runtime's start-up work
 /// (locating the main thread's stack guard through `/proc/self/maps`, an
 /// alternate signal stack, SIGPIPE ignored) is pure overhead on every one of
-/// the thousands of runs a script makes. `std::env::args_os()` still works:
-/// glibc hands argv to std's `.init_array` hook. Use with `#![no_main]`,
+/// the thousands of runs a script makes. argv comes from `main`'s own
+/// arguments ([`rt::args`]), which works with glibc and musl alike. Use
+/// with `#![no_main]`,
 /// in a `[[bin]]` target marked `test = false` (a test harness would bring
 /// its own `main`):
 ///
@@ -33,11 +35,13 @@ macro_rules! c_main {
     ($entry:path) => {
         /// The process entry point, called by the C runtime.
         #[no_mangle]
-        pub extern "C" fn main(
-            _argc: ::std::ffi::c_int,
-            _argv: *const *const ::std::ffi::c_char,
+        extern "C" fn main(
+            argc: ::std::ffi::c_int,
+            argv: *const *const ::std::ffi::c_char,
         ) -> ::std::ffi::c_int {
-            let status = $entry(::std::env::args_os());
+            // SAFETY: the C runtime calls main with argc valid argv entries.
+            let args = unsafe { $crate::rt::args(argc, argv) };
+            let status = $entry(args);
             let _ = ::std::io::Write::flush(&mut ::std::io::stdout());
             status
         }

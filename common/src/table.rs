@@ -372,6 +372,16 @@ impl Table {
         }
     }
 
+    /// How many levels line `i` is below its tree's root.
+    fn depth(&self, i: usize) -> usize {
+        let (mut n, mut depth) = (i, 0);
+        while let Some(p) = self.lines[n].parent {
+            depth += 1;
+            n = p;
+        }
+        depth
+    }
+
     /// The glyphs before the tree cell of line `i`.
     fn tree_art(&self, i: usize, sym: Symbols) -> Vec<u8> {
         let mut art = Vec::new();
@@ -470,17 +480,28 @@ impl Table {
             let width = enc.width;
             return (enc, width);
         }
+        // The glyphs are printable in the locale that chose them, two
+        // columns per level: only the value needs encoding.
+        let art_width = if art.is_empty() { 0 } else { 2 * self.depth(i) };
+        let after_art = |text: &[u8]| {
+            let value = Encoded::borrowed(text);
+            let mut bytes = art.clone();
+            bytes.extend_from_slice(&value.bytes);
+            Encoded {
+                bytes: std::borrow::Cow::Owned(bytes),
+                width: art_width + value.width,
+            }
+        };
         if !col.multiline {
-            let enc = Encoded::new(&[&art[..], cell].concat());
+            let enc = after_art(cell);
             let width = enc.width;
             return (enc, width);
         }
         let chunks = || cell.split(|&b| b == 0).filter(|s| !s.is_empty());
         let shown = chunks().next().unwrap_or_default();
         let widest = chunks().fold(&[][..], |m, s| if s.len() >= m.len() { s } else { m });
-        let enc = Encoded::new(&[&art[..], shown].concat());
-        let width = Encoded::new(&[&art[..], widest].concat()).width;
-        (enc, width)
+        let width = art_width + Encoded::borrowed(widest).width;
+        (after_art(shown), width)
     }
 
     fn render_human(&self, sink: &mut Sink<'_>, sym: Symbols) {
@@ -528,7 +549,7 @@ impl Table {
                     };
                     let cell = &self.lines[i].cells[c];
                     let value = cell.split(|&b| b == 0).next().unwrap_or_default();
-                    (art, [&prefix[..], value].concat())
+                    (art, link_target(prefix, value))
                 });
                 put_human_cell(&mut sink.buf, &enc, col, widths[c], c + 1 == ncols, link);
             }
@@ -676,6 +697,22 @@ fn pad(out: &mut Vec<u8>, n: usize) {
     out.resize(out.len() + n, b' ');
 }
 
+/// The target of a hyperlink: `prefix` and the value, with the value's
+/// control bytes percent-encoded. util-linux copies them as they are, so a
+/// path holding ESC could end the OSC 8 sequence and send its own escape
+/// sequences to the terminal.
+fn link_target(prefix: &[u8], value: &[u8]) -> Vec<u8> {
+    let mut out = prefix.to_vec();
+    for &b in value {
+        if b < 0x20 || b == 0x7f {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// libsmartcols `print_data()` for the human format; `link` is the byte
 /// length of the tree art and the URI when the cell is a hyperlink.
 fn put_human_cell(
@@ -716,6 +753,19 @@ fn put_human_cell(
     out.push(b' ');
 }
 
+/// Printable ASCII without a `\x` in it: shown as it is, one column per
+/// byte, in every locale.
+fn shown_as_is(s: &[u8]) -> bool {
+    let mut prev_backslash = false;
+    for &b in s {
+        if !(0x20..0x7f).contains(&b) || (prev_backslash && b == b'x') {
+            return false;
+        }
+        prev_backslash = b == b'\\';
+    }
+    true
+}
+
 /// Text made safe for a terminal, with its width in display columns
 /// (libsmartcols `mbs_safe_encode_to_buffer`).
 #[derive(Clone, Debug, Default)]
@@ -727,7 +777,7 @@ struct Encoded<'a> {
 impl<'a> Encoded<'a> {
     /// As [`Encoded::new`], borrowing `s` when it needs no escapes.
     fn borrowed(s: &'a [u8]) -> Encoded<'a> {
-        if s.iter().all(|&b| (0x20..0x7f).contains(&b)) && !s.windows(2).any(|w| w == b"\\x") {
+        if shown_as_is(s) {
             return Encoded {
                 bytes: std::borrow::Cow::Borrowed(s),
                 width: s.len(),
@@ -737,9 +787,7 @@ impl<'a> Encoded<'a> {
     }
 
     fn new(s: &[u8]) -> Encoded<'a> {
-        // Fast path: printable ASCII without `\x` is shown as it is, one
-        // column per byte, in every locale.
-        if s.iter().all(|&b| (0x20..0x7f).contains(&b)) && !s.windows(2).any(|w| w == b"\\x") {
+        if shown_as_is(s) {
             return Encoded {
                 bytes: std::borrow::Cow::Owned(s.to_vec()),
                 width: s.len(),
@@ -934,30 +982,55 @@ impl<'a, 'b> JsonWriter<'a, 'b> {
     }
 }
 
-/// util-linux `fputs_quoted_json()`: bytes from 0x20 up (including non-ASCII
-/// bytes) are written as they are.
+/// util-linux `fputs_quoted_json()`: `"` and `\` escaped, control bytes as
+/// `\b \t \n \f \r` or `\u00XX`, other UTF-8 as it is. Unlike util-linux,
+/// which copies every byte from 0x20 up, a byte that is not part of valid
+/// UTF-8 becomes U+FFFD (one per invalid sequence, as
+/// `String::from_utf8_lossy`), so the output is always valid JSON.
 fn json_string(out: &mut Vec<u8>, data: &[u8]) {
     out.push(b'"');
-    for &b in data {
-        match b {
-            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            0x20.. => out.push(b),
-            0x08 => out.extend_from_slice(b"\\b"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+    for chunk in data.utf8_chunks() {
+        for &b in chunk.valid().as_bytes() {
+            match b {
+                b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                0x20.. => out.push(b),
+                0x08 => out.extend_from_slice(b"\\b"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            out.extend_from_slice("\u{fffd}".as_bytes());
         }
     }
     out.push(b'"');
+}
+
+/// Whether `cell` can be written as a JSON number: an optional `-`, an
+/// integer without leading zeros, an optional fraction (no exponent, which
+/// could overflow a reader's double). Other text in a number column (never
+/// produced by the tools) is written as a string, where libsmartcols would
+/// write invalid JSON.
+fn is_json_number(cell: &[u8]) -> bool {
+    let s = cell.strip_prefix(b"-").unwrap_or(cell);
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], Some(&s[p + 1..])),
+        None => (s, None),
+    };
+    !int.is_empty()
+        && int.iter().all(u8::is_ascii_digit)
+        && (int.len() == 1 || int[0] != b'0')
+        && frac.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
 }
 
 /// libsmartcols `print_json_data()`.
 fn json_value(w: &mut JsonWriter<'_, '_>, col: &Column, name: &[u8], cell: &[u8]) {
     match col.json {
         JsonType::String => w.value(Some(name), cell, false),
-        JsonType::Number => w.value(Some(name), cell, true),
+        JsonType::Number => w.value(Some(name), cell, is_json_number(cell)),
         JsonType::Boolean => {
             let v: &[u8] = match cell.first() {
                 None | Some(b'0' | b'N' | b'n') => b"false",
@@ -1285,10 +1358,50 @@ mod tests {
         let mut t = Table::new("t", vec![Column::new("A")]);
         t.format = Format::Json;
         let l = t.add_line(None);
-        t.set_cell(l, 0, &b"q\"b\\n\nt\tc\x01\xff"[..]);
+        t.set_cell(l, 0, &b"q\"b\\n\nt\tc\x01\xc3\xa9"[..]);
         let out = t.render(Glyphs::Ascii);
-        let want: &[u8] = b"{\n   \"t\": [\n      {\n         \"a\": \"q\\\"b\\\\n\\nt\\tc\\u0001\xff\"\n      }\n   ]\n}\n";
+        let want: &[u8] = b"{\n   \"t\": [\n      {\n         \"a\": \"q\\\"b\\\\n\\nt\\tc\\u0001\xc3\xa9\"\n      }\n   ]\n}\n";
         assert_eq!(out, want);
+    }
+
+    /// Found by the `table` fuzz target: util-linux copies bytes that are
+    /// not UTF-8 into its JSON, which JSON readers reject; nsbox writes
+    /// U+FFFD for each invalid sequence, as `String::from_utf8_lossy`.
+    #[test]
+    fn json_replaces_invalid_utf8_so_the_output_stays_valid_json() {
+        let mut t = Table::new("t", vec![Column::new("A")]);
+        t.format = Format::Json;
+        let l = t.add_line(None);
+        t.set_cell(l, 0, &b"/bad\xff\xfe|\xe6\x97|\xe6\x97\xa5"[..]);
+        let out = String::from_utf8(t.render(Glyphs::Ascii)).expect("UTF-8 output");
+        assert!(
+            out.contains("\"a\": \"/bad\u{fffd}\u{fffd}|\u{fffd}|\u{65e5}\""),
+            "{out}"
+        );
+    }
+
+    /// Found by the `table` fuzz target: a number column whose cell is not a
+    /// number was written unquoted (invalid JSON); it is a string now.
+    #[test]
+    fn json_number_column_quotes_text_that_is_not_a_number() {
+        let mut t = Table::new("t", vec![Column::new("N").json(JsonType::Number)]);
+        t.format = Format::Json;
+        for cell in ["42", "-1", "0.5", "007", "1e999", "x y", "-"] {
+            let l = t.add_line(None);
+            t.set_cell(l, 0, cell);
+        }
+        let out = String::from_utf8(t.render(Glyphs::Ascii)).expect("UTF-8 output");
+        for want in [
+            "\"n\": 42\n",
+            "\"n\": -1\n",
+            "\"n\": 0.5\n",
+            "\"n\": \"007\"",
+            "\"n\": \"1e999\"",
+            "\"n\": \"x y\"",
+            "\"n\": \"-\"",
+        ] {
+            assert!(out.contains(want), "{want} in {out}");
+        }
     }
 
     #[test]
@@ -1380,6 +1493,21 @@ mod tests {
             "T    S\n\x1b]8;;file://h/\x1b\\/\x1b]8;;\x1b\\    a\n\
              `-\x1b]8;;file://h/x\x1b\\/x\x1b]8;;\x1b\\ b\n"
         );
+    }
+
+    /// Found by the `table` fuzz target: a control byte in a hyperlinked
+    /// value went into the OSC 8 sequence as it was (util-linux does so),
+    /// where ESC could end it and start another escape sequence; it is
+    /// percent-encoded now. The shown text was already `\xNN`-escaped.
+    #[test]
+    fn hyperlink_targets_percent_encode_control_bytes() {
+        let mut t = Table::new("t", vec![Column::new("T").uri("file://h")]);
+        let r = t.add_line(None);
+        t.set_cell(r, 0, &b"/a\x1b]8;;x\x07\n\x7f b%"[..]);
+        t.noheadings = true;
+        let out = t.render(Glyphs::Ascii);
+        let want: &[u8] = b"\x1b]8;;file://h/a%1B]8;;x%07%0A%7F b%\x1b\\/a\\x1b]8;;x\\x07\\x0a\\x7f b%\x1b]8;;\x1b\\\n";
+        assert_eq!(out, want, "{}", String::from_utf8_lossy(&out));
     }
 
     #[test]

@@ -68,8 +68,10 @@ pub enum CliError {
     Value(String),
 }
 
+/// Identifies an option of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Opt {
+#[allow(missing_docs)] // one variant per option, named after it
+pub enum Opt {
     Json,
     Task,
     Help,
@@ -89,7 +91,7 @@ enum Opt {
 }
 
 /// The option table (util-linux 2.42 lsns).
-const OPTIONS: &[OptSpec<Opt>] = &[
+pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('J'), "json", HasArg::No, Opt::Json),
     OptSpec::new(Some('p'), "task", HasArg::Required, Opt::Task),
     OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),

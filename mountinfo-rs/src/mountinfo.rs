@@ -113,8 +113,12 @@ pub struct MountEntry {
 /// Decodes the kernel's `\ooo` octal escapes (three octal digits, value at
 /// most 0o377); any other backslash sequence is kept literally.
 pub fn unescape(field: &[u8]) -> OsString {
+    let Some(first) = field.iter().position(|&b| b == b'\\') else {
+        return OsString::from_vec(field.to_vec());
+    };
     let mut out = Vec::with_capacity(field.len());
-    let mut i = 0;
+    out.extend_from_slice(&field[..first]);
+    let mut i = first;
     while i < field.len() {
         if let (b'\\', Some(digits)) = (field[i], field.get(i + 1..i + 4)) {
             if digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
@@ -134,17 +138,27 @@ pub fn unescape(field: &[u8]) -> OsString {
     OsString::from_vec(out)
 }
 
+/// A decimal field: digits only, at most `u32::MAX`.
 fn number(field: &[u8]) -> Option<u32> {
-    if field.is_empty() || !field.iter().all(u8::is_ascii_digit) {
+    if field.is_empty() {
         return None;
     }
-    std::str::from_utf8(field).ok()?.parse().ok()
+    let mut n: u32 = 0;
+    for &b in field {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
+    Some(n)
 }
 
 impl MountEntry {
     /// Parses one line (without its newline); `None` if it is malformed.
     pub fn parse(line: &[u8]) -> Option<MountEntry> {
-        let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+        // Eleven fields and usually one or two optional ones.
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(16);
+        fields.extend(line.split(|&b| b == b' '));
         if fields.len() < 10 {
             return None;
         }
@@ -174,7 +188,10 @@ impl MountEntry {
             source: unescape(after[1]),
             // Anything past field 11 cannot come from the kernel (it escapes
             // spaces); keep it rather than lose it.
-            fs_options: unescape(&after[2..].join(&b' ')),
+            fs_options: match after {
+                [_, _, options] => unescape(options),
+                _ => unescape(&after[2..].join(&b' ')),
+            },
         })
     }
 

@@ -207,9 +207,9 @@ pub struct LoopConfig {
 pub const LO_FLAGS_READ_ONLY: u32 = 1;
 /// `LO_FLAGS_AUTOCLEAR`: detach on last close.
 pub const LO_FLAGS_AUTOCLEAR: u32 = 4;
-const LOOP_CLR_FD: libc::c_ulong = 0x4C01;
-const LOOP_CONFIGURE: libc::c_ulong = 0x4C0A;
-const LOOP_CTL_GET_FREE: libc::c_ulong = 0x4C82;
+const LOOP_CLR_FD: libc::Ioctl = 0x4C01;
+const LOOP_CONFIGURE: libc::Ioctl = 0x4C0A;
+const LOOP_CTL_GET_FREE: libc::Ioctl = 0x4C82;
 
 /// The number of a free loop device (`LOOP_CTL_GET_FREE` on an open
 /// `/dev/loop-control`); the kernel creates the device if needed.

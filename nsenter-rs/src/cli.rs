@@ -98,8 +98,10 @@ pub enum Action {
     Run(Box<Options>),
 }
 
+/// Identifies an option of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Opt {
+#[allow(missing_docs)] // one variant per option, named after it
+pub enum Opt {
     All,
     Help,
     Version,
@@ -121,7 +123,7 @@ enum Opt {
 }
 
 /// The option table (util-linux 2.42 nsenter).
-const OPTIONS: &[OptSpec<Opt>] = &[
+pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('a'), "all", HasArg::No, Opt::All),
     OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
     OptSpec::new(Some('V'), "version", HasArg::No, Opt::Version),

@@ -8,13 +8,14 @@ use std::io::Write;
 
 /// Identifies an option of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Opt {
+#[allow(missing_docs)] // one variant per option, named after it
+pub enum Opt {
     Help,
     Version,
 }
 
 /// The option table.
-const OPTIONS: &[OptSpec<Opt>] = &[
+pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
     OptSpec::new(Some('V'), "version", HasArg::No, Opt::Version),
 ];

@@ -21,7 +21,8 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Identifies an option of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Opt {
+#[allow(missing_docs)] // one variant per option, named after it
+pub enum Opt {
     Help,
     Version,
     /// One of the namespace options, by its index in [`KINDS`].
@@ -79,7 +80,7 @@ const fn ns_short(letter: char) -> OptSpec<Opt> {
 
 /// The option table, in util-linux's `longopts[]` order (which is the order
 /// getopt lists the candidates of an ambiguous prefix in).
-const OPTIONS: &[OptSpec<Opt>] = &[
+pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
     OptSpec::new(Some('V'), "version", HasArg::No, Opt::Version),
     ns_long('m'),

@@ -192,6 +192,17 @@ pub fn merge(blocks: &[Block], outer: u32, single_inner: Option<u32>) -> Vec<Lin
             Some(start) => (start, block.count),
             None => (0, block.count),
         };
+        // A block past the last id is written as given, for the kernel to
+        // reject (as util-linux does): split, it would wrap around to id 0.
+        let fits = |first: u32| first.checked_add(count).is_some();
+        if !fits(start) || !fits(block.outer) {
+            lines.push(Line {
+                inner: start,
+                outer: block.outer,
+                count,
+            });
+            continue;
+        }
         let overlaps = |id: u32, first: u32| {
             u64::from(id) >= u64::from(first)
                 && u64::from(id) <= u64::from(first) + u64::from(block.count)
@@ -493,6 +504,28 @@ mod tests {
             merge(&[block(5000, 200000, 10)], 1000, Some(0)),
             vec![line(0, 1000, 1), line(5000, 200000, 10)]
         );
+    }
+
+    /// Found by the `idmap` fuzz target: a block that runs past the last id
+    /// (`--map-users=0:4294967290:10`, or such a line in /etc/subuid) was
+    /// split where it wrapped, mapping ids onto outer uid 0 instead of
+    /// failing; it is now written whole, and the kernel rejects it.
+    #[test]
+    fn a_block_past_the_last_id_is_not_wrapped_to_zero() {
+        let wide = block(0, u32::MAX - 5, 10);
+        assert_eq!(merge(&[wide], 0, None), vec![line(0, u32::MAX - 5, 10)]);
+        assert_eq!(
+            merge(&[wide], 1000, Some(0)),
+            vec![line(0, 1000, 1), line(0, u32::MAX - 5, 10)]
+        );
+        let auto = Block {
+            inner: None,
+            outer: u32::MAX,
+            count: 65535,
+        };
+        assert_eq!(merge(&[auto], 0, None), vec![line(0, u32::MAX, 65535)]);
+        let high = block(u32::MAX - 1, 5, 2);
+        assert_eq!(merge(&[high], 0, None), vec![line(u32::MAX - 1, 5, 2)]);
     }
 
     #[test]

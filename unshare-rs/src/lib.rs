@@ -54,6 +54,15 @@ mod signame;
 mod sys;
 mod unshare;
 
+/// The side-effect-free half of `idmap`: parsing `--map-users` and
+/// `--map-groups` values, `/etc/subuid` and `uid_map` text, and merging a
+/// single map into the blocks (for tests and fuzzing).
+pub mod idmap_parse {
+    pub use crate::idmap::{
+        identity_blocks, map_text, merge, parse_block, subid_block, Block, Line,
+    };
+}
+
 use common::cli::UsageError;
 use common::error::{warn, with_errno};
 use nix::errno::Errno;

@@ -15,12 +15,16 @@ mod listmount;
 mod poll;
 mod receivers;
 mod rows;
-mod tabs;
+pub mod tabs;
 mod tags;
 mod verify;
 
 use crate::mountinfo::{MountEntry, MountTable};
+/// The option table, for generated shell completions.
+pub use cli::OPTIONS;
 use cli::{Action, Options, Output, Source};
+/// Every output column, for generated shell completions (`-o`).
+pub use columns::ALL_COLUMNS;
 use common::cli::UsageError;
 use common::error::{finish_stdout, version_line, warn, with_errno};
 use common::filter::Filter;
@@ -84,6 +88,15 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
+/// Parses argv (without argv\[0\]) as [`main`] does, and stops there:
+/// nothing is read, printed or run (for tests and fuzzing).
+///
+/// # Errors
+/// The usage or value error [`main`] would report.
+pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<(), Error> {
+    cli::parse(args).map(|_| ())
+}
+
 /// libmount `path_to_tid()`: the number in `/proc/NUMBER/...` of the
 /// canonical path of a mountinfo file, 0 when there is none.
 fn path_to_tid(path: &Path) -> i32 {
@@ -125,7 +138,7 @@ fn skip_blank(line: &[u8]) -> &[u8] {
 }
 
 /// One parsed line: the entry and, for fstab lines, what fstab adds.
-type Parsed = (MountEntry, Option<tabs::Extra>);
+pub type Parsed = (MountEntry, Option<tabs::Extra>);
 
 /// Parses a table file line by line with libmount's line rules: a trailing
 /// `\r` is dropped, leading blanks are skipped, blank lines and `#` comments
@@ -133,7 +146,7 @@ type Parsed = (MountEntry, Option<tabs::Extra>);
 /// kept for the files that follow); a mountinfo line without superblock
 /// options is malformed. Returns the entries and the numbers of the bad
 /// lines (counting every line).
-fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>, Vec<usize>) {
+pub fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>, Vec<usize>) {
     let mut entries = Vec::new();
     let mut bad = Vec::new();
     for (n, line) in data.split(|&b| b == b'\n').enumerate() {

@@ -11,6 +11,9 @@
 //! `mount(MS_BIND)` followed by `mount(MS_REMOUNT|MS_BIND|flags)`.
 //! Propagation changes use `mount_setattr` (with `AT_RECURSIVE` for the
 //! `r` variants), falling back to `mount("none", target, MS_SHARED...)`.
+//! A step that fails after the mount was made takes the mount back (the
+//! remount of the fallback bind, a propagation change), where util-linux
+//! leaves it mounted and reports the failure.
 
 use super::cli::Request;
 use super::fstab::{Fstab, FstabEntry};
@@ -480,14 +483,12 @@ fn bind<K: Kernel>(k: &mut K, plan: &Plan, recursive: bool, x: &Extra) -> Result
         k.mount(Some(src), tgt, None, ms::MS_BIND | rec, None)
             .map_err(fail("mount"))?;
         if attr != MountAttr::default() {
-            k.mount(
-                Some(OsStr::new("none")),
-                tgt,
-                None,
-                ms::MS_REMOUNT | ms::MS_BIND | vfs_flags(&plan.opts),
-                None,
-            )
-            .map_err(fail("mount"))?;
+            let flags = ms::MS_REMOUNT | ms::MS_BIND | vfs_flags(&plan.opts);
+            if let Err(e) = k.mount(Some(OsStr::new("none")), tgt, None, flags, None) {
+                // The bind is there without its flags: take it back.
+                let _ = k.umount(tgt);
+                return Err(fail("mount")(e));
+            }
         }
         Ok(())
     };
@@ -695,7 +696,29 @@ pub fn perform_with<K: Kernel>(
         Op::Remount { bind } => remount(k, plan, bind)?,
         Op::New => new_mount(k, plan, known, x)?,
     }
-    propagate(k, plan)
+    propagate(k, plan).inspect_err(|_| {
+        // Beneath, the new mount is not the one at the target's top.
+        if !x.beneath {
+            undo(k, plan);
+        }
+    })
+}
+
+/// A propagation change failed after the main operation succeeded: takes
+/// back what that operation did, so that a failed request leaves no mount
+/// behind (util-linux leaves it). A new or bound mount is detached, a moved
+/// one moved back; a remount has nothing to take back.
+fn undo<K: Kernel>(k: &mut K, plan: &Plan) {
+    let tgt = plan.target.as_os_str();
+    match (plan.op, &plan.source) {
+        (Op::New | Op::Bind { .. }, _) => {
+            let _ = k.umount(tgt);
+        }
+        (Op::Move, Some(src)) => {
+            let _ = k.mount(Some(tgt), src, None, ms::MS_MOVE, None);
+        }
+        _ => {}
+    }
 }
 
 /// The mount entry holding `path` (by statx mount ID, else the longest
@@ -814,6 +837,50 @@ mod tests {
                 "open_tree /dst clone=false rec=false",
                 "mount_setattr /dst rec=false set=0x0 clr=0x0 prop=0x40000",
                 "mount_setattr /dst rec=true set=0x0 clr=0x0 prop=0x20000"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_propagation_change_takes_back_the_mount() {
+        let fail = || vec![("mount_setattr", Errno::EPERM)];
+        let (r, calls) = run(&["-c", "-t", "tmpfs", "--make-shared", "x", "/dst"], fail());
+        assert_eq!(r.map_err(|f| f.errno), Err(Errno::EPERM));
+        assert_eq!(calls.last().map(String::as_str), Some("umount2 /dst MNT_DETACH"));
+        let (r, calls) = run(&["-c", "--rbind", "--make-rprivate", "/a", "/b"], fail());
+        assert!(r.is_err());
+        assert_eq!(calls.last().map(String::as_str), Some("umount2 /b MNT_DETACH"));
+        let (r, calls) = run(&["-c", "--move", "--make-shared", "/a", "/b"], fail());
+        assert!(r.is_err());
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("mount /b /a NULL 0x2000 NULL")
+        );
+        // A remount, or a propagation change alone, has nothing to undo.
+        for args in [
+            &["-c", "-o", "remount,ro", "--make-shared", "/m"][..],
+            &["-c", "--make-shared", "/m"][..],
+        ] {
+            let (r, calls) = run(args, fail());
+            assert!(r.is_err());
+            assert!(calls.iter().all(|c| !c.starts_with("umount2")), "{calls:?}");
+        }
+    }
+
+    #[test]
+    fn bind_ro_fallback_takes_back_the_bind_when_the_remount_fails() {
+        let (r, calls) = run(
+            &["-c", "-o", "bind,ro", "/src", "/dst"],
+            vec![("open_tree", Errno::ENOSYS), ("mount none", Errno::EPERM)],
+        );
+        assert_eq!(r.map_err(|f| f.errno), Err(Errno::EPERM));
+        assert_eq!(
+            calls,
+            [
+                "open_tree /src clone=true rec=false",
+                "mount /src /dst NULL 0x1000 NULL",
+                "mount none /dst NULL 0x1021 NULL",
+                "umount2 /dst MNT_DETACH"
             ]
         );
     }

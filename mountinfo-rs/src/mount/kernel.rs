@@ -45,6 +45,10 @@ pub trait Kernel {
     /// move_mount(2) of a tree onto `target`.
     fn move_mount(&mut self, tree: &Self::Tree, target: &OsStr) -> Result<(), Errno>;
 
+    /// umount2(2) with `MNT_DETACH`: takes back a mount this request made
+    /// when a later step of it failed.
+    fn umount(&mut self, target: &OsStr) -> Result<(), Errno>;
+
     /// move_mount(2) with `MOVE_MOUNT_BENEATH` (`--beneath`).
     fn move_mount_beneath(&mut self, tree: &Self::Tree, target: &OsStr) -> Result<(), Errno> {
         let _ = (tree, target);
@@ -119,6 +123,10 @@ impl Kernel for Real {
 
     fn move_mount(&mut self, tree: &OwnedFd, target: &OsStr) -> Result<(), Errno> {
         sys::move_mount(tree, target)
+    }
+
+    fn umount(&mut self, target: &OsStr) -> Result<(), Errno> {
+        sys::umount2(target, libc::MNT_DETACH)
     }
 
     fn move_mount_beneath(&mut self, tree: &OwnedFd, target: &OsStr) -> Result<(), Errno> {
@@ -220,6 +228,10 @@ pub mod fake {
 
         fn move_mount(&mut self, tree: &String, target: &OsStr) -> Result<(), Errno> {
             self.record(format!("move_mount {tree} {}", target.to_string_lossy()))
+        }
+
+        fn umount(&mut self, target: &OsStr) -> Result<(), Errno> {
+            self.record(format!("umount2 {} MNT_DETACH", target.to_string_lossy()))
         }
 
         fn move_mount_beneath(&mut self, tree: &String, target: &OsStr) -> Result<(), Errno> {

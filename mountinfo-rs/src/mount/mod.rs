@@ -379,7 +379,14 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
             }
             return failure(req, &plan, f).map(|()| None);
         }
-        x_mount_owner(&plan)?;
+        if let Err(e) = x_mount_owner(&plan) {
+            // The mount is made but the request failed: take it back
+            // (beneath, it is not the mount at the target's top).
+            if !req.beneath {
+                let _ = crate::sys::umount2(plan.target.as_os_str(), libc::MNT_DETACH);
+            }
+            return Err(e);
+        }
     }
     drop(lo);
     Ok(Some(plan))
