@@ -507,6 +507,40 @@ fn differential_remount_and_propagation() {
     );
 }
 
+/// `mount -a -o remount` walks the mount table, not fstab. A remount
+/// without `bind` changes the superblock, which the host shares with the
+/// test's namespace copy: `-t ramfs` (and `-O` on a size only these tmpfs
+/// have) keep it to the superblocks the test made.
+#[test]
+fn differential_remount_all_walks_the_mount_table() {
+    if !root() {
+        return;
+    }
+    let setup =
+        "mkdir a b c d; /usr/bin/mount -t ramfs r1 a; /usr/bin/mount -t ramfs -o mode=700 r2 b; \
+         /usr/bin/mount -t tmpfs -o size=7340k t1 c; /usr/bin/mount -t tmpfs -o size=7340k t2 d";
+    let vfs = "grep \" $T/\" /proc/self/mountinfo | awk '{print $5, $6}'";
+    let out = assert_same(
+        setup,
+        &format!(
+            "$MOUNT -a -v -o remount,ro -t ramfs; echo rc=$?; {vfs}; \
+             $MOUNT -a -o remount,rw -t ramfs -O mode=700; echo rc=$?; {vfs}; \
+             $MOUNT -a -o remount,size=bogus -t tmpfs -O size=7340k; echo rc=$?; {vfs}"
+        ),
+    );
+    assert!(out.contains("$T/a : successfully remounted\n"), "{out}");
+    assert!(out.contains("$T/c : ignored\n"), "{out}");
+    assert!(
+        out.contains("$T/a ro,relatime\n$T/b ro,relatime\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("$T/a ro,relatime\n$T/b rw,relatime\n"),
+        "{out}"
+    );
+    assert!(out.contains("rc=32\n"), "{out}");
+}
+
 /// `/dev/loopN` → `/dev/loopN` with the number hidden (another test may
 /// hold the first free device).
 fn hide_loop_numbers(s: &str) -> String {

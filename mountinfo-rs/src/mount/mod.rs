@@ -724,6 +724,87 @@ fn fs_mounted(
     })
 }
 
+/// The request `-a` makes for one `target`: the settings of `req` that
+/// apply to each mount, without `-a`'s filters, `-v` or `-N` (already
+/// entered).
+fn one_of_all(req: &cli::Request, target: &OsString) -> cli::Request {
+    cli::Request {
+        target: Some(target.clone()),
+        options: req.options.clone(),
+        rwonly: req.rwonly,
+        fake: req.fake,
+        verbose: false,
+        no_canonicalize: req.no_canonicalize,
+        fstab: req.fstab.clone(),
+        sloppy: req.sloppy,
+        nomtab: req.nomtab,
+        internal: req.internal,
+        target_prefix: req.target_prefix.clone(),
+        beneath: req.beneath,
+        exclusive: req.exclusive,
+        map_users: req.map_users.clone(),
+        map_groups: req.map_groups.clone(),
+        ..cli::Request::default()
+    }
+}
+
+/// `mount -a -o remount`: every mounted filesystem, in mountinfo order,
+/// whose type and options match `-t` and `-O` is remounted with the given
+/// options, fstab's added where the target is listed there (libmount
+/// `mnt_context_next_remount()`). Overmounted targets are remounted once per
+/// mount, at the top one. 0 when none failed, 32 when all failed, 64 when
+/// some did.
+fn remount_all(req: &cli::Request) -> i32 {
+    let table = match crate::mountinfo::MountTable::current() {
+        Ok(t) => t,
+        Err(e) => {
+            let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+            common::error::warn(
+                PROG,
+                common::error::with_errno("failed to read mtab", errno),
+            );
+            return EX_SYSERR;
+        }
+    };
+    let (mut succeeded, mut failed) = (0usize, 0usize);
+    for e in &table.entries {
+        let shown = e.target.to_string_lossy();
+        let ignored = req
+            .types
+            .as_deref()
+            .is_some_and(|t| !options::match_fstype(&e.fstype.to_string_lossy(), t))
+            || req
+                .test_opts
+                .as_deref()
+                .is_some_and(|p| !crate::mountinfo::match_options(&e.options(), p.as_bytes()));
+        if ignored {
+            if req.verbose {
+                println!("{shown:<25}: ignored");
+            }
+            continue;
+        }
+        match run(&one_of_all(req, &e.target)) {
+            Ok(done) => {
+                succeeded += 1;
+                if done.is_some() && req.verbose {
+                    println!("{shown:<25}: successfully remounted");
+                }
+            }
+            Err(err) => {
+                err.report();
+                failed += 1;
+            }
+        }
+    }
+    if failed == 0 {
+        EX_SUCCESS
+    } else if succeeded == 0 {
+        EX_FAIL
+    } else {
+        EX_SOMEOK
+    }
+}
+
 /// `mount -a`: every fstab entry not `noauto`, not swap, not `/`, matching
 /// `-t` and `-O`, and not mounted yet; 0 when none failed, 32 when all
 /// failed, 64 when some did. With `-F` the entries are mounted in parallel.
@@ -732,6 +813,11 @@ fn mount_all(req: &cli::Request) -> i32 {
         if let Err(e) = enter_namespace(ns) {
             return e.report();
         }
+    }
+    let remount = options::MountOptions::parse(req.options.iter().map(String::as_str))
+        .is_ok_and(|o| o.remount);
+    if remount {
+        return remount_all(req);
     }
     let entries = match engine::read_fstabs(req) {
         Ok(e) => e,
@@ -748,23 +834,9 @@ fn mount_all(req: &cli::Request) -> i32 {
         options.extend(req.options.iter().cloned());
         let sub = cli::Request {
             source: Some(e.source.clone()),
-            target: Some(e.target.clone()),
             types: Some(e.fstype.clone()),
             options,
-            rwonly: req.rwonly,
-            fake: req.fake,
-            verbose: false,
-            no_canonicalize: req.no_canonicalize,
-            fstab: req.fstab.clone(),
-            sloppy: req.sloppy,
-            nomtab: req.nomtab,
-            internal: req.internal,
-            target_prefix: req.target_prefix.clone(),
-            beneath: req.beneath,
-            exclusive: req.exclusive,
-            map_users: req.map_users.clone(),
-            map_groups: req.map_groups.clone(),
-            ..cli::Request::default()
+            ..one_of_all(req, &e.target)
         };
         match run(&sub) {
             Ok(done) => {
