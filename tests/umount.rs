@@ -345,3 +345,31 @@ fn graceful_ignores_what_is_not_mounted() {
     );
     assert_eq!(ok(&out), "rc=0\nrc=0\nrc=0\nrc=32\n");
 }
+
+/// `/sbin/umount.TYPE` helpers, installed for the test through an overlay
+/// on /usr/sbin inside the test's mount namespace: the helper gets the
+/// target and `-n -l -f -v -r` as given, its status is umount's, and `-i`
+/// never runs it. The helper logs its arguments and unmounts nothing.
+#[test]
+fn differential_umount_helpers() {
+    if !root() {
+        return;
+    }
+    let setup = "mkdir up work r s; /usr/bin/mount -t overlay ovl \
+         -o lowerdir=/usr/sbin,upperdir=$T/up,workdir=$T/work /usr/sbin; \
+         printf '#!/bin/sh\\necho \"helper: $*\" >&2\\nexit ${HELPER_RC:-0}\\n' > /usr/sbin/umount.ramfs; \
+         chmod +x /usr/sbin/umount.ramfs; \
+         /usr/bin/mount -t ramfs r1 r; /usr/bin/mount -t ramfs r2 s";
+    let out = assert_same(
+        setup,
+        &format!(
+            "$UMOUNT r; echo rc=$?; $UMOUNT -l -v -f $T/r; echo rc=$?; \
+             HELPER_RC=3 $UMOUNT $T/r $T/s; echo rc=$?; $UMOUNT -n -r r1; echo rc=$?; \
+             $UMOUNT -i $T/s; echo rc=$?; mkdir r/sub; /usr/bin/mount -t ramfs r3 r/sub; \
+             $UMOUNT -R $T/r; echo rc=$?; {LIST}"
+        ),
+    );
+    assert!(out.contains("helper: $T/r -l -f -v\n"), "{out}");
+    assert!(out.contains("rc=6\n"), "{out}");
+    assert!(out.contains("T/r\n") && !out.contains("T/s\n"), "{out}");
+}

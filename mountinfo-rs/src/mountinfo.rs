@@ -647,6 +647,92 @@ const PSEUDO_FS: &[&[u8]] = &[
     b"virtiofs",
 ];
 
+/// The filesystem type name of a statfs(2) `f_type` magic number, as
+/// libmount names it (`mnt_statfs_get_fstype()`): ext2, ext3 and ext4
+/// share one magic and are `ext4`, msdos and vfat are `vfat`. `None` for a
+/// magic not listed. Magic numbers: statfs(2), `<linux/magic.h>`.
+pub fn fstype_of_magic(magic: u64) -> Option<&'static str> {
+    const TYPES: &[(u64, &str)] = &[
+        (0xadf5, "adfs"),
+        (0xadff, "affs"),
+        (0x5346_414f, "afs"),
+        (0x0187, "autofs"),
+        (0x6264_6576, "bdev"),
+        (0x4249_4e4d, "binfmt_misc"),
+        (0xcafe_4a11, "bpf"),
+        (0x9123_683e, "btrfs"),
+        (0x00c3_6400, "ceph"),
+        (0x0027_e0eb, "cgroup"),
+        (0x6367_7270, "cgroup2"),
+        (0xff53_4d42, "cifs"),
+        (0xfe53_4d42, "smb3"),
+        (0x7375_7245, "coda"),
+        (0x6265_6570, "configfs"),
+        (0x28cd_3d45, "cramfs"),
+        (0x6462_6720, "debugfs"),
+        (0x1cd1, "devpts"),
+        (0xf15f, "ecryptfs"),
+        (0xde5e_81e4, "efivarfs"),
+        (0x0041_4a53, "efs"),
+        (0xe0f5_e1e2, "erofs"),
+        (0x2011_bab0, "exfat"),
+        (0xef53, "ext4"),
+        (0xf2f5_2010, "f2fs"),
+        (0x6573_5546, "fuse"),
+        (0x6573_5543, "fusectl"),
+        (0x0116_1970, "gfs2"),
+        (0x4244, "hfs"),
+        (0x482b, "hfsplus"),
+        (0x00c0_ffee, "hostfs"),
+        (0xf995_e849, "hpfs"),
+        (0x9584_58f6, "hugetlbfs"),
+        (0x9660, "iso9660"),
+        (0x72b6, "jffs2"),
+        (0x3153_464a, "jfs"),
+        (0x137f, "minix"),
+        (0x138f, "minix"),
+        (0x2468, "minix2"),
+        (0x2478, "minix2"),
+        (0x4d5a, "minix3"),
+        (0x1980_0202, "mqueue"),
+        (0x4d44, "vfat"),
+        (0x6969, "nfs"),
+        (0x3434, "nilfs2"),
+        (0x6e73_6673, "nsfs"),
+        (0x5346_544e, "ntfs"),
+        (0x7461_636f, "ocfs2"),
+        (0x9fa1, "openpromfs"),
+        (0x794c_7630, "overlay"),
+        (0x5049_5045, "pipefs"),
+        (0x9fa0, "proc"),
+        (0x6165_676c, "pstore"),
+        (0x002f, "qnx4"),
+        (0x6819_1122, "qnx6"),
+        (0x8584_58f6, "ramfs"),
+        (0x5265_4973, "reiserfs"),
+        (0x7275, "romfs"),
+        (0x7363_6673, "securityfs"),
+        (0xf97c_ff8c, "selinuxfs"),
+        (0x4341_5d53, "smackfs"),
+        (0x534f_434b, "sockfs"),
+        (0x7371_7368, "squashfs"),
+        (0x6265_6572, "sysfs"),
+        (0x0102_1994, "tmpfs"),
+        (0x7472_6163, "tracefs"),
+        (0x1501_3346, "udf"),
+        (0x0001_1954, "ufs"),
+        (0x0102_1997, "9p"),
+        (0xa501_fcf5, "vxfs"),
+        (0xabba_1974, "xenfs"),
+        (0x5846_5342, "xfs"),
+        (0x5a4f_4653, "zonefs"),
+    ];
+    TYPES
+        .iter()
+        .find(|(m, _)| *m == magic)
+        .map(|&(_, name)| name)
+}
+
 /// Whether `fstype` is a pseudo filesystem (findmnt `--pseudo`; `--real` is
 /// the opposite).
 pub fn is_pseudo_fs(fstype: &[u8]) -> bool {

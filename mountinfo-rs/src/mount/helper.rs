@@ -13,19 +13,20 @@ const SEARCH: &[&str] = &["/sbin", "/sbin/fs.d", "/sbin/fs"];
 /// Exit status when the helper cannot be executed (util-linux 2.41+).
 pub const EX_EXEC: i32 = 126;
 
-/// The helper for `fstype`, if one is installed: `mount.TYPE.SUBTYPE` is
-/// tried before `mount.TYPE`.
-pub fn find(fstype: &str) -> Option<PathBuf> {
+/// The helper `KIND.TYPE` for `fstype` (`kind` is `mount` or `umount`), if
+/// one is installed: in each of [`SEARCH`] in turn, `KIND.TYPE.SUBTYPE` is
+/// tried before `KIND.TYPE` (libmount `mnt_context_prepare_helper()`).
+pub fn find(kind: &str, fstype: &str) -> Option<PathBuf> {
     if fstype.is_empty() || fstype.contains(',') || fstype.contains('/') || fstype == "none" {
         return None;
     }
-    let mut names = vec![fstype.to_owned()];
+    let mut names = vec![fstype];
     if let Some((base, _)) = fstype.split_once('.') {
-        names.push(base.to_owned());
+        names.push(base);
     }
     for dir in SEARCH {
         for name in &names {
-            let p = PathBuf::from(dir).join(format!("mount.{name}"));
+            let p = PathBuf::from(dir).join(format!("{kind}.{name}"));
             if std::fs::metadata(&p).is_ok_and(|m| m.is_file())
                 && nix::unistd::access(&p, nix::unistd::AccessFlags::X_OK).is_ok()
             {
@@ -34,6 +35,26 @@ pub fn find(fstype: &str) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// Whether a helper is told the type with `-t`: only for `type.subtype`,
+/// and not when the helper's name already ends with it.
+pub fn passes_type(helper: &std::path::Path, fstype: &str) -> bool {
+    fstype.contains('.')
+        && !helper
+            .as_os_str()
+            .as_encoded_bytes()
+            .ends_with(fstype.as_bytes())
+}
+
+/// Runs `helper` with `args` and returns its exit status (126 when it
+/// could not be executed, 128+N when killed by signal N).
+pub fn run(helper: &std::path::Path, args: &[OsString]) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    match std::process::Command::new(helper).args(args).status() {
+        Ok(st) => st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0)),
+        Err(_) => EX_EXEC,
+    }
 }
 
 /// Options not given to helpers (libmount's `MNT_NOHLPS` options and the
@@ -143,23 +164,16 @@ impl Call<'_> {
             a.push("-o".into());
             a.push(self.options.clone().into());
         }
-        if self.fstype.contains('.') {
+        if passes_type(&self.path, self.fstype) {
             a.push("-t".into());
             a.push(self.fstype.into());
         }
         a
     }
 
-    /// Runs the helper and returns its exit status (126 when it could not
-    /// be executed, 128+N when killed by signal N).
+    /// Runs the helper: its exit status (see [`run`]).
     pub fn run(&self) -> i32 {
-        use std::os::unix::process::ExitStatusExt;
-        let mut cmd = std::process::Command::new(&self.path);
-        cmd.args(self.args());
-        match cmd.status() {
-            Ok(st) => st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0)),
-            Err(_) => EX_EXEC,
-        }
+        run(&self.path, &self.args())
     }
 }
 

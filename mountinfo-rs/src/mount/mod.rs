@@ -512,7 +512,7 @@ fn run_helper(req: &cli::Request, plan: &Plan) -> Option<i32> {
         return None;
     }
     let fstype = plan.fstype.as_deref()?;
-    let path = helper::find(fstype)?;
+    let path = helper::find("mount", fstype)?;
     let lists: Vec<String> = plan.opts.given.clone();
     let call = helper::Call {
         path,

@@ -142,6 +142,10 @@ pub struct Request {
     pub test_opts: Option<String>,
     /// `-g`: a target that is not mounted is not an error.
     pub graceful: bool,
+    /// `-i`: never run a `/sbin/umount.TYPE` helper.
+    pub internal: bool,
+    /// `-n`: passed on to helpers.
+    pub nomtab: bool,
     /// An option was given that a setuid umount drops its privileges for.
     pub privileged_opts: bool,
 }
@@ -197,7 +201,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
             Opt::ReadOnly => req.rdonly = true,
             Opt::Recursive => req.recursive = true,
             Opt::Verbose => req.verbose = true,
-            Opt::InternalOnly | Opt::NoMtab => {}
+            Opt::InternalOnly => req.internal = true,
+            Opt::NoMtab => req.nomtab = true,
             Opt::Namespace => {
                 let v = value.unwrap_or_default();
                 let pid = v

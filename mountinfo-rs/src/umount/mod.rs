@@ -78,7 +78,7 @@ Options:
      --fake              do everything except the umount(2) call
  -f, --force             force the unmount (unreachable network filesystems)
  -g, --graceful          a target that is not mounted is not an error
- -i, --internal-only     accepted for compatibility (no helpers are run)
+ -i, --internal-only     never run a /sbin/umount.<type> helper
  -l, --lazy              detach now, let the kernel clean up when unused
  -n, --no-mtab           accepted for compatibility (nothing is written)
  -N, --namespace <ns>    work in the mount namespace of a PID or ns file
@@ -129,7 +129,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             crate::mount::restrict::drop_privileges();
         }
     }
-    let mut sys = unmount::Real;
+    let mut sys = unmount::Real::default();
     if restricted && !req.privileged_opts {
         return umount_restricted(&mut sys, &req);
     }
@@ -188,7 +188,7 @@ fn umount_restricted(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
                 EX_FAIL
             }
             Some(e) => {
-                let outcome = unmount::umount_entry(sys, req, &e);
+                let outcome = unmount::umount_entry(sys, req, &e, false);
                 if matches!(outcome, unmount::Outcome::Done { .. }) {
                     crate::mount::restrict::forget_mount(e.id);
                 }
@@ -226,7 +226,7 @@ fn umount_all(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
             }
             continue;
         }
-        let outcome = unmount::umount_entry(sys, req, e);
+        let outcome = unmount::umount_entry(sys, req, e, false);
         // -a reports success in its own words only.
         let quiet_success = cli::Request {
             verbose: false,
@@ -325,6 +325,23 @@ pub fn errno_message(errno: Errno) -> String {
 fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
     match outcome {
         Outcome::Nothing => 0,
+        Outcome::Helper {
+            target,
+            helper,
+            status,
+        } => {
+            if *status == crate::mount::helper::EX_EXEC {
+                common::error::warn(
+                    PROG,
+                    format!(
+                        "{}: failed to execute {}",
+                        target.to_string_lossy(),
+                        helper.display()
+                    ),
+                );
+            }
+            *status
+        }
         Outcome::Done { target, source } => {
             if req.detach_loop && !req.fake {
                 if let Some(dev) = source

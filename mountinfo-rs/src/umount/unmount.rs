@@ -15,6 +15,7 @@ use crate::mountinfo::{MountEntry, MountTable};
 use crate::paths::canonicalize;
 use nix::errno::Errno;
 use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
 
 /// What unmounting needs from the system; [`Real`] is the running system.
 pub trait System {
@@ -32,11 +33,27 @@ pub trait System {
     fn exists(&self, path: &OsStr) -> bool;
     /// libmount keeps userspace options for this mount point in its utab.
     fn in_utab(&self, target: &OsStr) -> bool;
+    /// The filesystem type of the mount holding `path`, from statfs(2).
+    fn statfs_type(&self, path: &OsStr) -> Option<&'static str>;
+    /// Runs `/sbin/umount.TYPE` for `target` when one is installed (not
+    /// with `-i`): its exit status and path. `by_statfs`: the type came
+    /// from statfs(2), not the mount table, which makes libmount pass `-n`
+    /// to this helper and every later one of the same run.
+    fn helper(
+        &mut self,
+        req: &Request,
+        target: &OsStr,
+        fstype: &str,
+        by_statfs: bool,
+    ) -> Option<(i32, PathBuf)>;
 }
 
 /// The running system.
 #[derive(Debug, Default)]
-pub struct Real;
+pub struct Real {
+    /// libmount's sticky `MNT_FL_NOMTAB`, set by a statfs(2) lookup.
+    nomtab: bool,
+}
 
 impl System for Real {
     fn umount2(&mut self, target: &OsStr, flags: libc::c_int) -> Result<(), Errno> {
@@ -81,6 +98,29 @@ impl System for Real {
             .iter()
             .any(|u| u.target.as_deref() == Some(canon.as_os_str()))
     }
+
+    fn statfs_type(&self, path: &OsStr) -> Option<&'static str> {
+        let st = nix::sys::statfs::statfs(path).ok()?;
+        let magic = u64::try_from(st.filesystem_type().0).ok()?;
+        crate::mountinfo::fstype_of_magic(magic)
+    }
+
+    fn helper(
+        &mut self,
+        req: &Request,
+        target: &OsStr,
+        fstype: &str,
+        by_statfs: bool,
+    ) -> Option<(i32, PathBuf)> {
+        use crate::mount::helper;
+        if req.internal {
+            return None;
+        }
+        self.nomtab |= by_statfs;
+        let path = helper::find("umount", fstype)?;
+        let args = helper_args(req, self.nomtab, target, &path, fstype);
+        Some((helper::run(&path, &args), path))
+    }
 }
 
 /// The outcome of one target.
@@ -96,6 +136,15 @@ pub enum Outcome {
     },
     /// Nothing to do (`-R` found the mount already gone).
     Nothing,
+    /// `/sbin/umount.TYPE` ran: its exit status is umount's.
+    Helper {
+        /// The mount point it was given.
+        target: OsString,
+        /// The helper.
+        helper: PathBuf,
+        /// Its exit status.
+        status: i32,
+    },
     /// umount2(2) (or the read-only remount) failed.
     Failed {
         /// The name the message uses.
@@ -166,13 +215,22 @@ pub fn lookup<'t>(table: &'t MountTable, req: &Request, spec: &OsStr) -> Option<
 }
 
 /// Unmounts one mount table entry (`umount -a`): its mount point, no
-/// lookup.
-pub fn umount_entry<S: System>(sys: &mut S, req: &Request, e: &MountEntry) -> Outcome {
+/// lookup. `by_statfs`: libmount would have found its type with statfs(2)
+/// (see [`System::helper`]).
+pub fn umount_entry<S: System>(
+    sys: &mut S,
+    req: &Request,
+    e: &MountEntry,
+    by_statfs: bool,
+) -> Outcome {
     let flags = umount_flags(req);
     let target = e.target.clone();
     let source = Some(e.source.clone());
     if req.fake {
         return Outcome::Done { target, source };
+    }
+    if let Some(o) = through_helper(sys, req, &target, &e.fstype.to_string_lossy(), by_statfs) {
+        return o;
     }
     let result = sys.umount2(&target, flags);
     settle(sys, req, result, target, source)
@@ -190,7 +248,10 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
         && !sys.in_utab(spec);
     let mut target = spec.to_os_string();
     let mut source = None;
-    if !statfs && !spec.is_empty() {
+    let mut fstype = None;
+    if statfs {
+        fstype = sys.statfs_type(spec).map(str::to_owned);
+    } else if !spec.is_empty() {
         if let Some(table) = sys.table() {
             let canon = !req.no_canonicalize;
             let found = match find_by_target(&table, spec, canon) {
@@ -215,12 +276,16 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
             if let Some(e) = found {
                 target = e.target.clone();
                 source = Some(e.source.clone());
+                fstype = Some(e.fstype.to_string_lossy().into_owned());
             }
         }
     }
     let flags = umount_flags(req);
     if req.fake {
         return Outcome::Done { target, source };
+    }
+    if let Some(o) = fstype.and_then(|t| through_helper(sys, req, &target, &t, statfs)) {
+        return o;
     }
     let mut result = sys.umount2(&target, flags);
     if result == Err(Errno::EINVAL) && sys.is_symlink(&target) {
@@ -239,6 +304,52 @@ fn umount_flags(req: &Request) -> i32 {
         flags |= libc::MNT_FORCE;
     }
     flags
+}
+
+/// A umount helper's arguments (libmount's convention):
+/// `TARGET [-n] [-l] [-f] [-v] [-r] [-t TYPE.SUBTYPE] [-N NS]`.
+pub fn helper_args(
+    req: &Request,
+    nomtab: bool,
+    target: &OsStr,
+    helper: &std::path::Path,
+    fstype: &str,
+) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec![target.into()];
+    for (on, flag) in [
+        (req.nomtab || nomtab, "-n"),
+        (req.lazy, "-l"),
+        (req.force, "-f"),
+        (req.verbose, "-v"),
+        (req.rdonly, "-r"),
+    ] {
+        if on {
+            args.push(flag.into());
+        }
+    }
+    if crate::mount::helper::passes_type(helper, fstype) {
+        args.extend(["-t".into(), fstype.into()]);
+    }
+    if let Some(ns) = &req.namespace {
+        args.extend(["-N".into(), ns.clone()]);
+    }
+    args
+}
+
+/// Unmounts `target` through its helper when the filesystem type has one.
+fn through_helper<S: System>(
+    sys: &mut S,
+    req: &Request,
+    target: &OsStr,
+    fstype: &str,
+    by_statfs: bool,
+) -> Option<Outcome> {
+    let (status, helper) = sys.helper(req, target, fstype, by_statfs)?;
+    Some(Outcome::Helper {
+        target: target.into(),
+        helper,
+        status,
+    })
 }
 
 /// The outcome of an umount2(2) call; with `-r`, a busy filesystem whose
@@ -291,7 +402,7 @@ fn umount_known<S: System>(sys: &mut S, req: &Request, fs: &MountEntry) -> Outco
         && !req.rdonly
         && sys.is_dir(t)
         && !sys.in_utab(t);
-    let mut o = umount_entry(sys, req, fs);
+    let mut o = umount_entry(sys, req, fs, fast);
     match &mut o {
         Outcome::Done { source, .. } if fast => *source = None,
         Outcome::Failed {
@@ -340,7 +451,10 @@ fn recurse<S: System>(
 }
 
 fn is_ok(o: &Outcome) -> bool {
-    matches!(o, Outcome::Done { .. } | Outcome::Nothing)
+    matches!(
+        o,
+        Outcome::Done { .. } | Outcome::Nothing | Outcome::Helper { status: 0, .. }
+    )
 }
 
 /// `umount -R`: the target and every mount below it, deepest first;
@@ -448,6 +562,12 @@ mod tests {
         }
         fn in_utab(&self, _: &OsStr) -> bool {
             false
+        }
+        fn statfs_type(&self, _: &OsStr) -> Option<&'static str> {
+            None
+        }
+        fn helper(&mut self, _: &Request, _: &OsStr, _: &str, _: bool) -> Option<(i32, PathBuf)> {
+            None
         }
     }
 
