@@ -813,3 +813,24 @@ fn differential_target_prefix_and_options_modes() {
          $MOUNT --options-mode bogus /c",
     );
 }
+
+/// `-f` with a loop mount attaches nothing and reports the device asked
+/// for, or the one that would be taken, as util-linux does.
+#[test]
+fn differential_fake_loop_mount_attaches_nothing() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-fake", "0b1c2d3e-0000-4000-8000-000000000003"),
+        &format!(
+            "$MOUNT -f -v -o loop img m; $MOUNT -f -v -o loop=/dev/loop7 img m; \
+             $MOUNT -f -v img m; {LOOPS_OF_IMG}; /usr/bin/findmnt -n m; echo done"
+        ),
+    );
+    // Nothing attached, nothing mounted: only the three reports.
+    assert_eq!(
+        out,
+        "mount: /dev/loopN mounted on $T/m.\n".repeat(3) + "done\nrc=0\n---\n"
+    );
+}

@@ -130,12 +130,7 @@ pub fn attach(
             file: f,
         });
     }
-    let control = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_CLOEXEC)
-        .open("/dev/loop-control")
-        .map_err(|e| LoopError(Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))))?;
+    let control = loop_control().map_err(LoopError)?;
     let mut last = Errno::EBUSY;
     // Another process may take the free device first: try again.
     for _ in 0..16 {
@@ -157,6 +152,25 @@ pub fn attach(
         }
     }
     Err(LoopError(last))
+}
+
+fn loop_control() -> Result<File, Errno> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_CLOEXEC)
+        .open("/dev/loop-control")
+        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))
+}
+
+/// The device a loop mount would take now (`/dev/loopN`, from
+/// `LOOP_CTL_GET_FREE`), attaching nothing: what `mount -f` reports.
+///
+/// # Errors
+/// The errno of opening `/dev/loop-control` or of the ioctl.
+pub fn next_free() -> Result<OsString, Errno> {
+    let n = sys::loop_get_free(&loop_control()?)?;
+    Ok(OsString::from(format!("/dev/loop{n}")))
 }
 
 /// Detaches the loop device `dev` (`umount -d`); a device that is already

@@ -451,7 +451,7 @@ fn prepare_source(
             .fstype
             .as_deref()
             .is_none_or(|t| BLOCK_TYPES.contains(&t) || probed.is_some());
-    if !(wanted || auto) || req.fake {
+    if !(wanted || auto) {
         return Ok(None);
     }
     let optstr = {
@@ -484,6 +484,14 @@ fn prepare_source(
     };
     let (off, size) = (num(offset)?, num(sizelimit)?);
     let want = loop_opt.flatten().map(OsString::from);
+    if req.fake {
+        // Reported as util-linux does: the device asked for, else the one
+        // that would be taken; nothing is attached.
+        if let Some(dev) = want.or_else(|| loopdev::next_free().ok()) {
+            plan.source = Some(dev);
+        }
+        return Ok(None);
+    }
     let ro = plan.opts.set & options::ms::MS_RDONLY != 0;
     match loopdev::attach(&src, ro, off, size, want.as_deref()) {
         Ok(l) => {
