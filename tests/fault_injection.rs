@@ -26,6 +26,8 @@ use common::root;
 use std::process::Command;
 
 /// The seccomp injector: `python3 -c "$INJECT_PY" RULE... -- COMMAND...`.
+/// An argument rule looks at the low 32 bits of the argument (as stored on
+/// a little-endian machine).
 const INJECT_PY: &str = r#"
 import ctypes, os, struct, sys
 args = sys.argv[1:]
@@ -254,7 +256,11 @@ fn persistent_mount_namespace_on_a_shared_mount_leaves_nothing() {
         "unshare -m -f --net=n --mount=sh/m sleep 1000",
     ] {
         let s = fault(setup, step);
-        assert_fails(&s, 1, "unshare: sh/m is on a shared mount (T/w/sh, peer group");
+        assert_fails(
+            &s,
+            1,
+            "unshare: sh/m is on a shared mount (T/w/sh, peer group",
+        );
     }
 }
 
@@ -382,10 +388,7 @@ fn a_failed_propagation_change_takes_back_the_mount() {
         "mount --rbind --make-rslave a b",
         "mount --move --make-shared c m",
     ] {
-        let s = fault(
-            setup,
-            &format!("inject $NR_mount_setattr:$EPERM -- {step}"),
-        );
+        let s = fault(setup, &format!("inject $NR_mount_setattr:$EPERM -- {step}"));
         assert_fails(&s, 32, "permission denied");
     }
 }
@@ -465,9 +468,8 @@ fn mini_container_on_a_read_only_root_changes_nothing() {
     if !root() {
         return;
     }
-    let setup = format!(
-        "{ROOTFS}; /usr/bin/mount --rbind r r; /usr/bin/mount -o remount,bind,ro r"
-    );
+    let setup =
+        format!("{ROOTFS}; /usr/bin/mount --rbind r r; /usr/bin/mount -o remount,bind,ro r");
     let s = fault(&setup, &format!("{MINI} /bin/echo inside"));
     assert_eq!(
         (s.status, s.stdout.as_str()),

@@ -846,10 +846,16 @@ mod tests {
         let fail = || vec![("mount_setattr", Errno::EPERM)];
         let (r, calls) = run(&["-c", "-t", "tmpfs", "--make-shared", "x", "/dst"], fail());
         assert_eq!(r.map_err(|f| f.errno), Err(Errno::EPERM));
-        assert_eq!(calls.last().map(String::as_str), Some("umount2 /dst MNT_DETACH"));
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("umount2 /dst MNT_DETACH")
+        );
         let (r, calls) = run(&["-c", "--rbind", "--make-rprivate", "/a", "/b"], fail());
         assert!(r.is_err());
-        assert_eq!(calls.last().map(String::as_str), Some("umount2 /b MNT_DETACH"));
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("umount2 /b MNT_DETACH")
+        );
         let (r, calls) = run(&["-c", "--move", "--make-shared", "/a", "/b"], fail());
         assert!(r.is_err());
         assert_eq!(
