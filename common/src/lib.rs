@@ -8,6 +8,7 @@
 
 pub mod caps;
 pub mod cli;
+pub mod creds;
 pub mod error;
 pub mod filter;
 pub mod ns;

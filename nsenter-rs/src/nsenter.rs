@@ -16,7 +16,7 @@ use nix::errno::Errno;
 use nix::sched::CloneFlags;
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
-use nix::unistd::{getpid, ForkResult, Gid, Uid};
+use nix::unistd::{getpid, ForkResult};
 use std::ffi::OsString;
 use std::fs::File;
 use std::os::fd::{AsFd, OwnedFd};
@@ -491,18 +491,10 @@ pub fn enter(o: &Options) -> Result<Next> {
                 return Err(Failure::errno("setgroups failed", e));
             }
         }
-        let gid = Gid::from_raw(gid);
-        nix::unistd::setgid(gid).map_err(|e| Failure::errno("setgid() failed", e))?;
-        if nix::unistd::getgid() != gid || nix::unistd::getegid() != gid {
-            return Err(Failure::errno("setgid() failed", Errno::EPERM));
-        }
+        common::creds::set_gid(gid).map_err(|e| Failure::errno("setgid() failed", e))?;
     }
     if force_uid {
-        let uid = Uid::from_raw(uid);
-        nix::unistd::setuid(uid).map_err(|e| Failure::errno("setuid() failed", e))?;
-        if nix::unistd::getuid() != uid || nix::unistd::geteuid() != uid {
-            return Err(Failure::errno("setuid() failed", Errno::EPERM));
-        }
+        common::creds::set_uid(uid).map_err(|e| Failure::errno("setuid() failed", e))?;
     }
     if let (Some(last_cap), true) = (last_cap, enters_user) {
         common::caps::permitted_to_ambient(last_cap)

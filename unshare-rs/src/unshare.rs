@@ -16,7 +16,7 @@ use nix::mount::{mount, MsFlags};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sched::{unshare, CloneFlags};
 use nix::sys::signal::{sigprocmask, SigAction, SigSet, SigmaskHow, Signal};
-use nix::unistd::{getpid, ForkResult, Gid, Uid};
+use nix::unistd::{getpid, ForkResult};
 use std::ffi::{OsStr, OsString};
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -80,9 +80,19 @@ pub fn run(prog: &str, options: &Options) -> Result<i32, Error> {
 
 /// `--owner`: the credentials that will own the new user namespace.
 fn switch_owner(uid: u32, gid: u32) -> Result<(), Error> {
-    nix::unistd::setgroups(&[]).map_err(|e| Error::sys("setgroups failed", e))?;
-    nix::unistd::setgid(Gid::from_raw(gid)).map_err(|e| Error::sys("setgid() failed", e))?;
-    nix::unistd::setuid(Uid::from_raw(uid)).map_err(|e| Error::sys("setuid() failed", e))
+    switch_ids(Some(gid), Some(uid))
+}
+
+/// setgroups → setgid → setuid, each checked ([`common::creds`]).
+fn switch_ids(gid: Option<u32>, uid: Option<u32>) -> Result<(), Error> {
+    if let Some(gid) = gid {
+        common::creds::drop_groups().map_err(|e| Error::sys("setgroups failed", e))?;
+        common::creds::set_gid(gid).map_err(|e| Error::sys("setgid() failed", e))?;
+    }
+    if let Some(uid) = uid {
+        common::creds::set_uid(uid).map_err(|e| Error::sys("setuid() failed", e))?;
+    }
+    Ok(())
 }
 
 /// `"<clockid> <secs> 0"` into `/proc/self/timens_offsets`.
@@ -367,13 +377,7 @@ fn setup(o: &Options, caller: &Caller, last_cap: Option<u32>) -> Result<(), Erro
         }
     }
 
-    if let Some(gid) = o.setgid {
-        nix::unistd::setgroups(&[]).map_err(|e| Error::sys("setgroups failed", e))?;
-        nix::unistd::setgid(Gid::from_raw(gid)).map_err(|e| Error::sys("setgid() failed", e))?;
-    }
-    if let Some(uid) = o.setuid {
-        nix::unistd::setuid(Uid::from_raw(uid)).map_err(|e| Error::sys("setuid() failed", e))?;
-    }
+    switch_ids(o.setgid, o.setuid)?;
 
     if let Some(last_cap) = last_cap {
         if o.flags.contains(CloneFlags::CLONE_NEWUSER) {
