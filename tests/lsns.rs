@@ -541,3 +541,50 @@ fn lsns_filter_matches_regular_expressions_like_findmnt() {
     types.dedup();
     assert_eq!(types, ["net", "uts"], "{}", stderr(&out));
 }
+
+/// A kernel without the `NS_GET_*` ioctls (before 4.9), simulated with a
+/// seccomp filter: as util-linux 2.42, ENOTTY from `NS_GET_PARENT` or
+/// `NS_GET_USERNS` is reported and ends lsns with status 2 and no table;
+/// ENOSYS is reported and the column stays empty. Columns that need no
+/// ioctl are not affected.
+#[test]
+fn unsupported_ns_ioctls_are_reported_with_status_2() {
+    let inject = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/inject.py");
+    let lsns = common::bin_dir().join("lsns");
+    let run = |rule: &str, args: &[&str]| {
+        let out = std::process::Command::new("python3")
+            .arg(inject)
+            .arg(rule)
+            .arg("--")
+            .arg(&lsns)
+            .args(args)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("run python3");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // ioctl(2) is system call 16 on x86_64; NS_GET_PARENT 0xb702, NS_GET_USERNS 0xb701.
+    let (code, out, err) = run("16:25:1:=0xb702", &["-o", "NS,TYPE,PNS", "-t", "user"]);
+    assert_eq!((code, out.as_str()), (Some(2), ""), "{err}");
+    assert_eq!(err, "lsns: Unsupported ioctl NS_GET_PARENT\n");
+    let (code, out, err) = run("16:38:1:=0xb701", &["-n", "-o", "TYPE,ONS", "-t", "uts"]);
+    assert_eq!(code, Some(0), "{err}");
+    let first: Vec<&str> = out
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    assert_eq!(first, ["uts", "0"], "{out}");
+    assert!(
+        err.starts_with("lsns: Unsupported ioctl NS_GET_USERNS\n"),
+        "{err}"
+    );
+    let (code, out, err) = run("16:25:1:=0xb701", &["-n", "-o", "TYPE", "-t", "uts"]);
+    assert_eq!((code, err.as_str()), (Some(0), ""), "{out}");
+    assert!(out.starts_with("uts\n"), "{out}");
+}

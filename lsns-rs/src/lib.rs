@@ -20,7 +20,10 @@ use common::filter::Filter;
 use common::table::{Column, Format, Table};
 use std::ffi::OsString;
 
-const PROG: &str = "lsns";
+pub(crate) const PROG: &str = "lsns";
+
+/// Exit status when the kernel lacks an `NS_GET_*` ioctl the output needs.
+const EXIT_UNSUPPORTED_IOCTL: i32 = 2;
 
 fn help() -> i32 {
     print!(
@@ -141,6 +144,9 @@ fn run(o: &cli::Options) -> i32 {
     let mut model = scan::Model::scan(needs, &mounts);
     if matches!(o.tree, cli::Tree::Owner | cli::Tree::Parent) {
         model.connect();
+    }
+    if model.unsupported_ioctl {
+        return EXIT_UNSUPPORTED_IOCTL;
     }
     let mut b = output::Builder::new(o, &model, filter);
     match o.namespace {

@@ -121,6 +121,9 @@ pub struct Model {
     pub by_pid: HashMap<i32, usize>,
     /// nsfs mounts of our mount table: (root `type:[ino]`, target).
     pub nsfs_mounts: Vec<(OsString, OsString)>,
+    /// An `NS_GET_PARENT` or `NS_GET_USERNS` ioctl failed with ENOTTY: the
+    /// kernel lacks it, and util-linux prints nothing and exits with 2.
+    pub unsupported_ioctl: bool,
     needs: Needs,
     nsfs_dev: Option<u64>,
     netlink: Option<OwnedFd>,
@@ -328,6 +331,7 @@ impl Model {
                 .filter(|e| e.fstype == "nsfs")
                 .map(|e| (e.root.clone(), e.target.clone()))
                 .collect(),
+            unsupported_ioctl: false,
             needs,
             netlink,
             netnsids: HashMap::new(),
@@ -446,6 +450,31 @@ impl Model {
         n
     }
 
+    /// `NS_GET_PARENT` or `NS_GET_USERNS` on `fd`, as util-linux's
+    /// `lsns_ioctl()`: ENOTTY and ENOSYS mean the kernel lacks the ioctl and
+    /// are reported (`lsns: Unsupported ioctl NS_GET_PARENT`); after an
+    /// ENOTTY no more are made ([`Model::unsupported_ioctl`]). EPERM (no
+    /// parent visible) and the rest just give no relation.
+    fn relation(&mut self, fd: BorrowedFd<'_>, request: libc::c_ulong) -> Option<OwnedFd> {
+        if self.unsupported_ioctl {
+            return None;
+        }
+        match sys::ioctl_fd(fd, request) {
+            Ok(related) => Some(related),
+            Err(e @ (Errno::ENOTTY | Errno::ENOSYS)) => {
+                let name = if request == sys::NS_GET_PARENT {
+                    "NS_GET_PARENT"
+                } else {
+                    "NS_GET_USERNS"
+                };
+                common::error::warn(crate::PROG, format!("Unsupported ioctl {name}"));
+                self.unsupported_ioctl |= e == Errno::ENOTTY;
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
     /// Relations, NETNSID and owner uid of namespace `n` through `fd`; with
     /// `full`, everything util-linux learns about a namespace it found by a
     /// descriptor.
@@ -454,14 +483,14 @@ impl Model {
         let mut fds: [Option<OwnedFd>; 2] = [None, None];
         if self.needs.relations || full {
             if kind == PID || kind == USER {
-                if let Ok(pfd) = sys::ioctl_fd(fd, sys::NS_GET_PARENT) {
+                if let Some(pfd) = self.relation(fd, sys::NS_GET_PARENT) {
                     if let Ok((_, ino, _)) = sys::fstat(pfd.as_fd()) {
                         self.ns[n].related[PARENT] = ino;
                         fds[PARENT] = Some(pfd);
                     }
                 }
             }
-            if let Ok(ofd) = sys::ioctl_fd(fd, sys::NS_GET_USERNS) {
+            if let Some(ofd) = self.relation(fd, sys::NS_GET_USERNS) {
                 if let Ok((_, ino, _)) = sys::fstat(ofd.as_fd()) {
                     self.ns[n].related[OWNER] = ino;
                     fds[OWNER] = Some(ofd);
@@ -667,7 +696,7 @@ impl Model {
             } else {
                 sys::NS_GET_USERNS
             };
-            let Ok(mfd) = sys::ioctl_fd(fd.as_fd(), req) else {
+            let Some(mfd) = self.relation(fd.as_fd(), req) else {
                 continue;
             };
             match sys::fstat(mfd.as_fd()) {
