@@ -241,6 +241,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 Some(_) => {}
             }
         }
+        let given = value.is_some();
         let arg = value.unwrap_or_default();
         match id {
             Opt::Json => o.json = true,
@@ -266,7 +267,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             Opt::NoWrap => o.nowrap = true,
             Opt::Tree => {
                 o.tree = Tree::Owner;
-                if let Some(v) = (!arg.is_empty()).then(|| text(&arg)) {
+                // `--tree=` (empty) is a bad type, as in util-linux.
+                if let Some(v) = given.then(|| text(&arg)) {
                     let v = v.strip_prefix('=').unwrap_or(&v);
                     o.tree = match v {
                         "parent" => Tree::Parent,
@@ -376,6 +378,7 @@ mod tests {
             "invalid namespace argument: 'owner'"
         );
         assert_eq!(run(&["-Tx"]).expect_err("bad"), "unknown tree type: x");
+        assert_eq!(run(&["--tree="]).expect_err("empty"), "unknown tree type: ");
     }
 
     #[test]

@@ -157,6 +157,24 @@ pub fn enter_mount_ns(file: &std::fs::File) -> Result<(), Errno> {
     check(rc.into()).map(drop)
 }
 
+/// Opens `path` as a mount namespace to enter (`mount -N`, `umount -N`):
+/// an nsfs file of a mount namespace, whose `/proc/self/fd/N` link reads
+/// `mnt:[INODE]`. Anything else is EINVAL, as setns(2) would say.
+///
+/// # Errors
+/// open(2)'s errno, or EINVAL.
+pub fn open_mount_ns(path: &std::ffi::OsStr) -> Result<std::fs::File, Errno> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))?;
+    let link = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
+        .map_err(|_| Errno::EINVAL)?;
+    if link.as_os_str().as_encoded_bytes().starts_with(b"mnt:[") {
+        Ok(file)
+    } else {
+        Err(Errno::EINVAL)
+    }
+}
+
 /// `struct loop_info64` of `<linux/loop.h>`.
 #[repr(C)]
 #[derive(Clone, Copy)]

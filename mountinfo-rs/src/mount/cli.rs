@@ -289,9 +289,11 @@ pub fn is_tag(spec: &OsString) -> bool {
         .any(|t| b.len() > t.len() && b.starts_with(t.as_bytes()))
 }
 
+/// An option value as text. Bytes that are not UTF-8 become U+FFFD: they
+/// cannot name an option or a type, and what fails with them fails later,
+/// as in util-linux, with the mount's own message and status.
 fn text(value: Option<OsString>) -> Result<String, MountError> {
-    let value = value.unwrap_or_default();
-    cli::utf8(&value, "invalid argument").map_err(MountError::Usage)
+    Ok(value.unwrap_or_default().to_string_lossy().into_owned())
 }
 
 /// Parses argv (without argv\[0\]).
@@ -445,7 +447,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
             }
             Opt::OptionsSource => {
                 let (mut fstab, mut mtab) = (false, false);
-                for item in text(value)?.split(',') {
+                for item in text(value)?.split(',').filter(|i| !i.is_empty()) {
                     match item {
                         "fstab" => fstab = true,
                         "mtab" => mtab = true,

@@ -148,7 +148,14 @@ pub fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
             dmesg: false,
             period: false,
         };
-        let paths = if path.is_dir() {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            // A missing /etc/fstab is an empty one; a missing -T file is
+            // an error.
+            Err(_) if req.fstab.is_empty() => continue,
+            Err(_) => return Err(parse_error()),
+        };
+        let paths = if meta.is_dir() {
             let mut v: Vec<_> = std::fs::read_dir(path)
                 .map_err(|_| parse_error())?
                 .filter_map(Result::ok)
@@ -157,8 +164,11 @@ pub fn read_fstabs(req: &Request) -> Result<Vec<FstabEntry>, MountError> {
                 .collect();
             v.sort();
             v
-        } else {
+        } else if meta.is_file() {
             vec![path.to_path_buf()]
+        } else {
+            // libmount parses regular files and directories only.
+            return Err(parse_error());
         };
         for p in paths {
             match Fstab::read(&p) {

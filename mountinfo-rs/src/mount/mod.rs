@@ -193,6 +193,15 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(a) => a,
         Err(e) => return e.report(),
     };
+    // `-T` files are read while the options are (util-linux's
+    // `append_fstab()`): one that cannot be parsed ends mount first.
+    if let cli::Action::Mount(req) | cli::Action::All(req) = &action {
+        if !req.fstab.is_empty() {
+            if let Err(e) = engine::read_fstabs(req) {
+                return e.report();
+            }
+        }
+    }
     if restricted {
         match &mut action {
             cli::Action::Mount(req) | cli::Action::All(req) if req.privileged_opts => {
@@ -295,6 +304,13 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
     if let Some(mode) = plan.opts.mkdir {
         if !req.fake && std::fs::symlink_metadata(&plan.target).is_err() {
             use std::os::unix::fs::DirBuilderExt;
+            let mode = mode.ok_or_else(|| MountError::Message {
+                spec: Some(plan.target.clone()),
+                msg: format!("failed to parse mount options '{}'", option_string(&plan)),
+                code: EX_USAGE,
+                dmesg: false,
+                period: true,
+            })?;
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(mode)
@@ -412,6 +428,25 @@ fn sys_error(spec: &OsString, msg: String) -> MountError {
 
 /// For a new mount: the type from the superblock when none was given, and
 /// a loop device for `-o loop[=DEV]` or a regular file.
+/// The options as util-linux quotes them in `failed to parse mount
+/// options '...'`: `rw` or `ro` first, then every given option but those.
+fn option_string(plan: &Plan) -> String {
+    let mut all = vec![if plan.opts.set & options::ms::MS_RDONLY != 0 {
+        "ro"
+    } else {
+        "rw"
+    }];
+    for list in &plan.opts.given {
+        all.extend(
+            options::split(list)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| !matches!(*o, "rw" | "ro" | "defaults")),
+        );
+    }
+    all.join(",")
+}
+
 fn prepare_source(
     req: &cli::Request,
     plan: &mut Plan,
@@ -454,22 +489,7 @@ fn prepare_source(
     if !(wanted || auto) {
         return Ok(None);
     }
-    let optstr = {
-        let mut all = vec![if plan.opts.set & options::ms::MS_RDONLY != 0 {
-            "ro"
-        } else {
-            "rw"
-        }];
-        for list in &plan.opts.given {
-            all.extend(
-                options::split(list)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|o| !matches!(*o, "rw" | "ro" | "defaults")),
-            );
-        }
-        all.join(",")
-    };
+    let optstr = option_string(plan);
     let num = |v: Option<String>| -> Result<u64, MountError> {
         match v {
             None => Ok(0),

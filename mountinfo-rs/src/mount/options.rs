@@ -149,8 +149,10 @@ pub struct MountOptions {
     pub propagation: Vec<PropChange>,
     /// Filesystem-specific options, in order, for the data string.
     pub data: Vec<String>,
-    /// `X-mount.mkdir[=MODE]`: create the mount point with this mode.
-    pub mkdir: Option<u32>,
+    /// `X-mount.mkdir[=MODE]`: create the mount point with this mode
+    /// (`Some(None)`: a mode that does not parse, which libmount reports
+    /// only when it has to create the directory).
+    pub mkdir: Option<Option<u32>>,
     /// `nofail` was given.
     pub nofail: bool,
     /// Userspace options that were given (`x-foo`, `_netdev`, ...).
@@ -237,8 +239,7 @@ impl MountOptions {
     /// Parses one or more comma-separated lists, applied in order.
     ///
     /// # Errors
-    /// The text of the list that is malformed (an unclosed quote), or of a
-    /// bad `X-mount.mkdir` mode.
+    /// The text of the list that is malformed (an unclosed quote).
     pub fn parse<'a>(lists: impl IntoIterator<Item = &'a str>) -> Result<MountOptions, String> {
         let mut o = MountOptions::default();
         for list in lists {
@@ -291,10 +292,8 @@ impl MountOptions {
                 let lower = opt.to_ascii_lowercase();
                 if lower == "x-mount.mkdir" || lower.starts_with("x-mount.mkdir=") {
                     let mode = match opt.split_once('=') {
-                        Some((_, v)) if !v.is_empty() => {
-                            parse_mode(v).ok_or_else(|| format!("bad mode {v}"))?
-                        }
-                        _ => 0o755,
+                        Some((_, v)) if !v.is_empty() => parse_mode(v),
+                        _ => Some(0o755),
                     };
                     self.mkdir = Some(mode);
                 } else if let Some((name, value)) = opt
@@ -478,10 +477,10 @@ mod tests {
 
     #[test]
     fn mkdir_mode() {
-        assert_eq!(p("X-mount.mkdir").mkdir, Some(0o755));
-        assert_eq!(p("X-mount.mkdir=0700").mkdir, Some(0o700));
-        assert_eq!(p("x-mount.mkdir=\"711\"").mkdir, Some(0o711));
-        assert!(MountOptions::parse(["X-mount.mkdir=9"]).is_err());
+        assert_eq!(p("X-mount.mkdir").mkdir, Some(Some(0o755)));
+        assert_eq!(p("X-mount.mkdir=0700").mkdir, Some(Some(0o700)));
+        assert_eq!(p("x-mount.mkdir=\"711\"").mkdir, Some(Some(0o711)));
+        assert_eq!(p("X-mount.mkdir=9").mkdir, Some(None));
     }
 
     #[test]

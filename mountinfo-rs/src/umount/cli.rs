@@ -209,10 +209,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
                     .to_str()
                     .and_then(|s| s.parse::<u32>().ok())
                     .filter(|p| *p > 0);
-                req.namespace = Some(match pid {
+                let path: OsString = match pid {
                     Some(pid) => format!("/proc/{pid}/ns/mnt").into(),
                     None => v,
-                });
+                };
+                // libmount opens it while the options are read, before any
+                // other check (`mnt_context_set_target_ns()`).
+                if let Err(errno) = crate::sys::open_mount_ns(&path) {
+                    return Err(UmountError::Status(
+                        common::error::with_errno(
+                            format!("failed to set target namespace to {}", path.to_string_lossy()),
+                            errno,
+                        ),
+                        super::EX_SYSERR,
+                    ));
+                }
+                req.namespace = Some(path);
             }
             Opt::All => req.all = true,
             Opt::AllTargets => req.all_targets = true,
@@ -268,12 +280,18 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(p(&["-h", "--bogus"]).ok(), Some(Action::Help));
-        match p(&["-N", "123", "/a"]) {
+        let own = std::process::id().to_string();
+        match p(&["-N", &own, "/a"]) {
             Ok(Action::Umount(r)) => {
-                assert_eq!(r.namespace.as_deref(), Some("/proc/123/ns/mnt".as_ref()))
+                let want = format!("/proc/{own}/ns/mnt");
+                assert_eq!(r.namespace.as_deref(), Some(want.as_ref()))
             }
             other => panic!("{other:?}"),
         }
+        assert!(matches!(
+            p(&["-N", "/dev/null", "/a"]),
+            Err(UmountError::Status(_, 2))
+        ));
     }
 
     #[test]
