@@ -70,6 +70,19 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
     cases
 }
 
+/// The shell words giving `opt` the value `value`: attached to an option
+/// written `--long=` (an optional value), after it otherwise, alone for an
+/// operand (`opt` empty).
+fn words(opt: &str, value: &str) -> String {
+    if opt.is_empty() {
+        value.to_string()
+    } else if let Some(long) = opt.strip_suffix('=') {
+        format!("\"{long}=\"{value}")
+    } else {
+        format!("{opt} {value}")
+    }
+}
+
 /// Shell words producing each hostile value (evaluated by sh).
 const VALUES: &[&str] = &[
     "''",
@@ -106,14 +119,7 @@ fn no_tool_crashes_and_every_error_names_the_tool() {
                 script.push_str(&format!("echo \"{case} {v} 0\"\n"));
                 continue;
             }
-            // An option ending in '=' takes the value attached.
-            let words = if opt.is_empty() {
-                value.to_string()
-            } else if let Some(long) = opt.strip_suffix('=') {
-                format!("\"{long}=\"{value}")
-            } else {
-                format!("{opt} {value}")
-            };
+            let words = words(opt, value);
             script.push_str(&format!(
                 "timeout -s KILL 20 {tool} {words} {rest} > /dev/null 2> err.{case}.{v}; \
                  echo \"{case} {v} $?\"\n"
@@ -156,10 +162,7 @@ fn error_lines_start_with_the_program_name() {
     let cases = cases();
     for (case, (tool, opt, rest)) in cases.iter().enumerate() {
         let value = "/nonexistent/path";
-        let words = match opt.strip_suffix('=') {
-            Some(long) => format!("{long}={value}"),
-            None => format!("{opt} {value}"),
-        };
+        let words = words(opt, value);
         script.push_str(&format!(
             "timeout -s KILL 20 {tool} {words} {rest} > /dev/null 2> err; \
              sed 's/^/{case} /' err\n"
@@ -213,13 +216,7 @@ fn exit_statuses_match_util_linux() {
             if skipped(tool, opt, value) || NEWER_IN_2_42.contains(&(*tool, opt.as_str(), *value)) {
                 continue;
             }
-            let words = if opt.is_empty() {
-                value.to_string()
-            } else if let Some(long) = opt.strip_suffix('=') {
-                format!("\"{long}=\"{value}")
-            } else {
-                format!("{opt} {value}")
-            };
+            let words = words(opt, value);
             script.push_str(&format!(
                 "timeout -s KILL 20 $UL {tool} {words} {rest} > /dev/null 2> ul.err; ul=$?; \
                  if ! grep -q -e 'unrecognized option' -e 'invalid option' ul.err; then \

@@ -236,16 +236,24 @@ pub fn umount_entry<S: System>(
     settle(sys, req, result, target, source)
 }
 
-/// Unmounts one target (util-linux `umount_one()`).
-pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcome {
-    let statfs = spec.as_encoded_bytes().starts_with(b"/")
+/// Whether libmount would take `spec` to umount2(2) as it is, knowing
+/// its type from statfs(2) instead of the mount table
+/// (`lookup_umount_fs_by_statfs()`): an absolute path to a directory,
+/// without `-d`, `-f`, `-l`, `-c` or `-r`, and no utab entry.
+fn by_statfs<S: System>(sys: &S, req: &Request, spec: &OsStr) -> bool {
+    spec.as_encoded_bytes().starts_with(b"/")
         && !req.detach_loop
         && !req.force
         && !req.lazy
         && !req.no_canonicalize
         && !req.rdonly
         && sys.is_dir(spec)
-        && !sys.in_utab(spec);
+        && !sys.in_utab(spec)
+}
+
+/// Unmounts one target (util-linux `umount_one()`).
+pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcome {
+    let statfs = by_statfs(sys, req, spec);
     let mut target = spec.to_os_string();
     let mut source = None;
     let mut fstype = None;
@@ -394,14 +402,7 @@ fn children_index(table: &MountTable) -> Children<'_> {
 fn umount_known<S: System>(sys: &mut S, req: &Request, fs: &MountEntry) -> Outcome {
     let t = fs.target.as_os_str();
     // umount_one() would not have looked the source up for these.
-    let fast = t.as_encoded_bytes().starts_with(b"/")
-        && !req.detach_loop
-        && !req.force
-        && !req.lazy
-        && !req.no_canonicalize
-        && !req.rdonly
-        && sys.is_dir(t)
-        && !sys.in_utab(t);
+    let fast = by_statfs(sys, req, t);
     let mut o = umount_entry(sys, req, fs, fast);
     match &mut o {
         Outcome::Done { source, .. } if fast => *source = None,
