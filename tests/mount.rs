@@ -22,6 +22,11 @@ const VFSOPTS: &str =
 /// ours. Returns both transcripts (`stdout`, `---`, `stderr`, `rc=N`), with
 /// the scratch directory shown as `$T`.
 pub fn both(setup: &str, cmd: &str) -> (String, String) {
+    both_with(setup, cmd, "mount")
+}
+
+/// [`both`], with ours run as `ours` (a command prefix ending in `mount`).
+fn both_with(setup: &str, cmd: &str, ours: &str) -> (String, String) {
     let run = |m: &str, u: &str| {
         let script = format!(
             "export LIBMOUNT_UTAB=$T/.utab; MOUNT={m}; UMOUNT={u}\n{setup}\nset +e\n\
@@ -36,7 +41,7 @@ pub fn both(setup: &str, cmd: &str) -> (String, String) {
             "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin mount'",
             "'env PATH=/usr/sbin:/usr/bin:/sbin:/bin umount'",
         ),
-        run("mount", "umount"),
+        run(&format!("'{ours}'"), "umount"),
     )
 }
 
@@ -696,29 +701,59 @@ fn mount_helpers_get_util_linux_arguments_and_their_status_is_returned() {
     );
 }
 
+/// The propagation matrix: each starting state (private, shared, slave,
+/// shared+slave, unbindable) on a mount q with a submount q/c, then each of
+/// the 8 --make-*; the states are made with util-linux's mount.
+const MATRIX_SETUP: &str = "\
+    mk() { mkdir -p $1; /usr/bin/mount -t tmpfs $2 $1; mkdir $1/c; /usr/bin/mount -t tmpfs $2c $1/c; }; \
+    state() { d=$1; case $2 in \
+      private) mk $d/q q ;; \
+      shared) mk $d/q q; /usr/bin/mount --make-rshared $d/q ;; \
+      slave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q ;; \
+      sharedslave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q; /usr/bin/mount --make-rshared $d/q ;; \
+      unbindable) mk $d/q q; /usr/bin/mount --make-runbindable $d/q ;; \
+    esac; }";
+
+const MATRIX: &str = "for s in private shared slave sharedslave unbindable; do \
+      for op in shared slave private unbindable rshared rslave rprivate runbindable; do \
+        d=$T/$s-$op; mkdir $d; state $d $s; $MOUNT --make-$op $d/q; echo \"$s $op rc=$? \
+        $(/usr/bin/findmnt -n -o PROPAGATION $d/q) $(/usr/bin/findmnt -n -o PROPAGATION $d/q/c)\"; \
+      done; done";
+
 #[test]
 fn differential_propagation_matrix() {
     if !root() {
         return;
     }
-    // Each starting state (private, shared, slave, shared+slave, unbindable)
-    // on a mount q with a submount q/c, then each of the 8 --make-*.
-    let setup = "\
-        mk() { mkdir -p $1; /usr/bin/mount -t tmpfs $2 $1; mkdir $1/c; /usr/bin/mount -t tmpfs $2c $1/c; }; \
-        state() { d=$1; case $2 in \
-          private) mk $d/q q ;; \
-          shared) mk $d/q q; /usr/bin/mount --make-rshared $d/q ;; \
-          slave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q ;; \
-          sharedslave) mk $d/p p; /usr/bin/mount --make-rshared $d/p; mkdir $d/q; /usr/bin/mount --rbind $d/p $d/q; /usr/bin/mount --make-rslave $d/q; /usr/bin/mount --make-rshared $d/q ;; \
-          unbindable) mk $d/q q; /usr/bin/mount --make-runbindable $d/q ;; \
-        esac; }";
-    let cmd = "for s in private shared slave sharedslave unbindable; do \
-          for op in shared slave private unbindable rshared rslave rprivate runbindable; do \
-            d=$T/$s-$op; mkdir $d; state $d $s; $MOUNT --make-$op $d/q; echo \"$s $op rc=$? \
-            $(/usr/bin/findmnt -n -o PROPAGATION $d/q) $(/usr/bin/findmnt -n -o PROPAGATION $d/q/c)\"; \
-          done; done";
-    let out = assert_same(setup, cmd);
+    let out = assert_same(MATRIX_SETUP, MATRIX);
     assert_eq!(out.matches(" rc=0 ").count(), 40, "{out}");
+}
+
+/// The classic mount(2) path, forced: with the new mount API
+/// (`open_tree`, `move_mount`, `fsopen`..., `mount_setattr`) failing with
+/// ENOSYS through a seccomp filter, as on a kernel before 5.12, the
+/// propagation matrix, `bind,ro`, `rbind,ro` and a move come out as
+/// util-linux's do.
+#[test]
+fn differential_classic_mount_path_when_the_new_api_is_missing() {
+    if !root() {
+        return;
+    }
+    // x86_64: open_tree 428, move_mount 429, fsopen 430, fsconfig 431,
+    // fsmount 432, fspick 433, mount_setattr 442; ENOSYS 38.
+    let ours = format!(
+        "python3 {}/tests/common/inject.py 428:38 429:38 430:38 431:38 432:38 433:38 442:38 -- mount",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (theirs, out) = both_with(MATRIX_SETUP, MATRIX, &ours);
+    assert_eq!(out, theirs);
+    assert_eq!(out.matches(" rc=0 ").count(), 40, "{out}");
+    let cmd = "mkdir a b c m; /usr/bin/mount -t tmpfs src a; mkdir a/sub; /usr/bin/mount -t tmpfs sub a/sub; \
+         $MOUNT -o bind,ro a b; $MOUNT --rbind -o ro a c; $MOUNT --move c m; \
+         grep \" $T/\" /proc/self/mountinfo | cut -d' ' -f5,6 | sed \"s|$T|T|\"";
+    let (theirs, out) = both_with("", cmd, &ours);
+    assert_eq!(out, theirs);
+    assert!(out.contains("T/b ro,relatime\n"), "{out}");
 }
 
 #[test]
