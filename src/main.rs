@@ -85,7 +85,10 @@ fn dispatch(args: Vec<OsString>) -> i32 {
         return multiplexer(args);
     }
     match find(name) {
-        Some(entry) => entry(args),
+        Some(entry) => {
+            common::cli::set_invocation_name(&args[0]);
+            entry(args)
+        }
         None => {
             eprintln!("nsbox: {}: applet not found", String::from_utf8_lossy(name));
             127

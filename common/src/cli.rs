@@ -78,20 +78,64 @@ pub struct Parsed<T> {
 
 /// A command-line error: the text getopt (or the tool) prints after `PROG: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageError(pub String);
+pub struct UsageError {
+    message: String,
+    from_getopt: bool,
+}
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl UsageError {
+    /// A tool's own usage error (`bad usage`, `unsupported option ...`).
+    pub fn new(message: impl Into<String>) -> UsageError {
+        UsageError {
+            message: message.into(),
+            from_getopt: false,
+        }
+    }
+
+    /// One of getopt's own messages, which glibc prefixes with argv\[0\] as
+    /// given (`program_invocation_name`), not its basename.
+    fn getopt(message: String) -> UsageError {
+        UsageError {
+            message,
+            from_getopt: true,
+        }
+    }
+
+    /// The message, without the program name.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Prints `PROG: MESSAGE` and the try-help line on stderr and returns the
-    /// exit status util-linux uses for usage errors (1).
+    /// exit status util-linux uses for usage errors (1). A getopt message
+    /// names the program as it was invoked ([`set_invocation_name`]).
     pub fn report(&self, prog: &str) -> i32 {
-        eprintln!("{prog}: {}", self.0);
+        let invoked = INVOCATION_NAME.lock().ok().and_then(|n| n.clone());
+        let name = match &invoked {
+            Some(name) if self.from_getopt => name.as_str(),
+            _ => prog,
+        };
+        eprintln!("{name}: {}", self.message);
         try_help(prog)
+    }
+}
+
+/// argv\[0\] as the tool was invoked, for getopt's messages.
+static INVOCATION_NAME: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Records the tool's argv\[0\] as given (`/usr/bin/findmnt`, `findmnt`),
+/// which getopt's messages start with. Set by the entry points before the
+/// tool runs: [`crate::c_main!`], then the multicall dispatcher with the
+/// tool's own argv\[0\] (`nsbox findmnt` runs findmnt as `findmnt`).
+pub fn set_invocation_name(argv0: &std::ffi::OsStr) {
+    if let Ok(mut name) = INVOCATION_NAME.lock() {
+        *name = Some(argv0.to_string_lossy().into_owned());
     }
 }
 
@@ -110,11 +154,13 @@ fn find_long<'t, T>(table: &'t [OptSpec<T>], name: &str) -> Result<&'t OptSpec<T
         .filter(|o| !o.long.is_empty() && o.long.starts_with(name))
         .collect();
     match matches.as_slice() {
-        [] => Err(UsageError(format!("unrecognized option '--{name}'"))),
+        [] => Err(UsageError::getopt(format!(
+            "unrecognized option '--{name}'"
+        ))),
         [one] => Ok(one),
         many => {
             let list: String = many.iter().map(|o| format!(" '--{}'", o.long)).collect();
-            Err(UsageError(format!(
+            Err(UsageError::getopt(format!(
                 "option '--{name}' is ambiguous; possibilities:{list}"
             )))
         }
@@ -173,7 +219,7 @@ fn parse_into<T: Copy>(
         let arg = match parser.next() {
             Ok(Some(arg)) => arg,
             Ok(None) => break,
-            Err(e) => return Err(UsageError(e.to_string())),
+            Err(e) => return Err(UsageError::getopt(e.to_string())),
         };
         let spec = match arg {
             lexopt::Arg::Value(v) => {
@@ -189,13 +235,13 @@ fn parse_into<T: Copy>(
             lexopt::Arg::Short(c) => {
                 let spec = table.iter().find(|o| o.short == Some(c));
                 let Some(spec) = spec else {
-                    return Err(UsageError(format!("invalid option -- '{c}'")));
+                    return Err(UsageError::getopt(format!("invalid option -- '{c}'")));
                 };
                 let value = match spec.arg {
                     HasArg::No => None,
                     HasArg::Optional => parser.optional_value(),
                     HasArg::Required => Some(parser.value().map_err(|_| {
-                        UsageError(format!("option requires an argument -- '{c}'"))
+                        UsageError::getopt(format!("option requires an argument -- '{c}'"))
                     })?),
                 };
                 out.opts.push((spec.id, value));
@@ -211,7 +257,7 @@ fn parse_into<T: Copy>(
                             Some(v) => {
                                 let typed = format!("--{name}");
                                 let full = format!("{typed}={}", v.to_string_lossy());
-                                UsageError(e.0.replacen(&typed, &full, 1))
+                                UsageError::getopt(e.message.replacen(&typed, &full, 1))
                             }
                             None => e,
                         })
@@ -221,11 +267,11 @@ fn parse_into<T: Copy>(
                     HasArg::No => None,
                     HasArg::Optional => parser.optional_value(),
                     HasArg::Required => Some(parser.value().map_err(|_| {
-                        UsageError(format!("option '--{}' requires an argument", spec.long))
+                        UsageError::getopt(format!("option '--{}' requires an argument", spec.long))
                     })?),
                 };
                 if spec.arg == HasArg::No && parser.optional_value().is_some() {
-                    return Err(UsageError(format!(
+                    return Err(UsageError::getopt(format!(
                         "option '--{}' doesn't allow an argument",
                         spec.long
                     )));
@@ -247,7 +293,7 @@ pub fn utf8(value: &OsString, what: &str) -> Result<String, UsageError> {
     value
         .to_str()
         .map(str::to_owned)
-        .ok_or_else(|| UsageError(format!("{what}: '{}'", value.to_string_lossy())))
+        .ok_or_else(|| UsageError::new(format!("{what}: '{}'", value.to_string_lossy())))
 }
 
 #[cfg(test)]
@@ -282,7 +328,7 @@ mod tests {
         assert_eq!(r.opts, vec![(K::Prop, Some("x".into()))]);
         let e = p(&["--fo"], Order::Permute).expect_err("ambiguous");
         assert_eq!(
-            e.0,
+            e.message(),
             "option '--fo' is ambiguous; possibilities: '--fork' '--forward-signals'"
         );
         let r = p(&["--fork"], Order::Permute).expect("exact");
@@ -320,31 +366,52 @@ mod tests {
     #[test]
     fn getopt_messages() {
         assert_eq!(
-            p(&["-x"], Order::Permute).expect_err("x").0,
+            p(&["-x"], Order::Permute)
+                .expect_err("x")
+                .message()
+                .to_owned(),
             "invalid option -- 'x'"
         );
         assert_eq!(
-            p(&["--bogus"], Order::Permute).expect_err("b").0,
+            p(&["--bogus"], Order::Permute)
+                .expect_err("b")
+                .message()
+                .to_owned(),
             "unrecognized option '--bogus'"
         );
         assert_eq!(
-            p(&["-o"], Order::Permute).expect_err("o").0,
+            p(&["-o"], Order::Permute)
+                .expect_err("o")
+                .message()
+                .to_owned(),
             "option requires an argument -- 'o'"
         );
         assert_eq!(
-            p(&["--prop"], Order::Permute).expect_err("p").0,
+            p(&["--prop"], Order::Permute)
+                .expect_err("p")
+                .message()
+                .to_owned(),
             "option '--propagation' requires an argument"
         );
         assert_eq!(
-            p(&["--fork=1"], Order::Permute).expect_err("f").0,
+            p(&["--fork=1"], Order::Permute)
+                .expect_err("f")
+                .message()
+                .to_owned(),
             "option '--fork' doesn't allow an argument"
         );
         assert_eq!(
-            p(&["--bogus=1"], Order::Permute).expect_err("b").0,
+            p(&["--bogus=1"], Order::Permute)
+                .expect_err("b")
+                .message()
+                .to_owned(),
             "unrecognized option '--bogus=1'"
         );
         assert_eq!(
-            p(&["--fo=x"], Order::Permute).expect_err("fo").0,
+            p(&["--fo=x"], Order::Permute)
+                .expect_err("fo")
+                .message()
+                .to_owned(),
             "option '--fo=x' is ambiguous; possibilities: '--fork' '--forward-signals'"
         );
     }
@@ -362,7 +429,7 @@ mod tests {
         let (r, e) = parse_partial(args, T, Order::StopAtOperand);
         assert_eq!(r.opts, vec![(K::Fork, None), (K::Prop, Some("x".into()))]);
         assert_eq!(
-            e.map(|e| e.0).as_deref(),
+            e.as_ref().map(UsageError::message),
             Some("unrecognized option '--bogus'")
         );
         let (r, e) = parse_partial(["-f", "ls"].map(OsString::from), T, Order::StopAtOperand);

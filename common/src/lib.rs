@@ -42,6 +42,9 @@ macro_rules! c_main {
         ) -> ::std::ffi::c_int {
             // SAFETY: the C runtime calls main with argc valid argv entries.
             let args = unsafe { $crate::rt::args(argc, argv) };
+            if let Some(argv0) = args.first() {
+                $crate::cli::set_invocation_name(argv0);
+            }
             let status = $entry(args);
             let _ = ::std::io::Write::flush(&mut ::std::io::stdout());
             status

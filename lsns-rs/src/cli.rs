@@ -341,7 +341,7 @@ mod tests {
         match parse(args.iter().map(OsString::from)) {
             Ok(Action::Run(o)) => Ok(o),
             Ok(other) => Err(format!("{other:?}")),
-            Err(CliError::Usage(e)) => Err(e.0),
+            Err(CliError::Usage(e)) => Err(e.message().to_owned()),
             Err(CliError::Value(m)) => Err(m),
         }
     }

@@ -57,7 +57,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
             put_old: first,
         }),
         Ok([new_root, put_old]) => Ok(Action::Pivot { new_root, put_old }),
-        Err(_) => Err(Error::Usage(UsageError("bad usage".into()))),
+        Err(_) => Err(Error::Usage(UsageError::new("bad usage"))),
     }
 }
 
@@ -93,7 +93,7 @@ mod tests {
 
     fn p(args: &[&str]) -> Result<Action, String> {
         parse(args.iter().map(OsString::from)).map_err(|e| match e {
-            Error::Usage(u) | Error::Getopt(u) => u.0,
+            Error::Usage(u) | Error::Getopt(u) => u.message().to_owned(),
             other => format!("{other:?}"),
         })
     }

@@ -99,13 +99,6 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             Ok(()) => 0,
             Err(e) => e.report(&prog),
         },
-        // glibc's getopt names argv[0] as given; util-linux's own "bad
-        // usage" and the try-help line use the short name.
-        Err(Error::Getopt(e)) => {
-            let shown = argv0.map_or_else(|| prog.clone(), |a| a.to_string_lossy().into_owned());
-            warn(&shown, &e);
-            common::cli::try_help(&prog)
-        }
         Err(e) => e.report(&prog),
     }
 }

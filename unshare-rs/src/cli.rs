@@ -469,7 +469,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>, ctx: &Context) -> Result<
         parse_partial(args.iter().cloned(), OPTIONS, Order::StopAtOperand);
     // `--pivot-root` must not take `--pi` away from `--pid`: read the
     // command line again as util-linux's table alone would.
-    if matches!(&getopt_error, Some(e) if e.0.ends_with("possibilities: '--pid' '--pivot-root'")) {
+    if matches!(&getopt_error, Some(e) if e.message().ends_with("possibilities: '--pid' '--pivot-root'"))
+    {
         let util_linux: Vec<OptSpec<Opt>> = OPTIONS
             .iter()
             .copied()
@@ -743,7 +744,7 @@ mod tests {
         match parse(args.iter().map(OsString::from), &ctx()) {
             Ok(Action::Run(o)) => Ok(*o),
             Ok(other) => Err(format!("{other:?}")),
-            Err(Error::Usage(e)) => Err(format!("usage: {}", e.0)),
+            Err(Error::Usage(e)) => Err(format!("usage: {}", e.message())),
             Err(Error::Msg(m)) => Err(m),
             Err(Error::Sys(m, e)) => Err(common::error::with_errno(m, e)),
             Err(e) => Err(format!("{e:?}")),

@@ -149,13 +149,6 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             Ok(status) => status,
             Err(e) => e.report(&prog),
         },
-        // glibc's getopt names argv[0] as given; the try-help line (and every
-        // other message) uses the short name.
-        Err(Error::Usage(e)) => {
-            let shown = argv0.map_or_else(|| prog.clone(), |a| a.to_string_lossy().into_owned());
-            warn(&shown, &e);
-            common::cli::try_help(&prog)
-        }
         Err(e) => e.report(&prog),
     }
 }
@@ -169,7 +162,7 @@ mod tests {
         assert_eq!(Error::Msg("x".into()).exit_code(), 1);
         assert_eq!(Error::sys("x", Errno::EPERM).exit_code(), 1);
         assert_eq!(Error::Status(127).exit_code(), 127);
-        assert_eq!(Error::Usage(UsageError("x".into())).exit_code(), 1);
+        assert_eq!(Error::Usage(UsageError::new("x")).exit_code(), 1);
     }
 
     #[test]

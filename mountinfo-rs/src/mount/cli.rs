@@ -277,7 +277,7 @@ pub enum OptionsMode {
 }
 
 fn bad_usage() -> MountError {
-    MountError::Usage(UsageError("bad usage".into()))
+    MountError::Usage(UsageError::new("bad usage"))
 }
 
 /// Whether `spec` is a tag (`LABEL=`, `UUID=`, `PARTLABEL=`, `PARTUUID=`,
@@ -361,7 +361,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
             Opt::Options => {
                 let list = text(value)?;
                 let items = super::options::split(&list).ok_or_else(|| {
-                    MountError::Usage(UsageError(format!("unsupported option format: {list}")))
+                    MountError::Usage(UsageError::new(format!(
+                        "unsupported option format: {list}"
+                    )))
                 })?;
                 if items.contains(&"move") {
                     req.operation = true;
@@ -525,7 +527,7 @@ mod tests {
 
     fn usage(args: &[&str]) -> String {
         match p(args) {
-            Err(MountError::Usage(u)) => u.0,
+            Err(MountError::Usage(u)) => u.message().to_owned(),
             Err(MountError::Message { msg, code: 1, .. }) => msg,
             other => panic!("expected a usage error, got {other:?}"),
         }

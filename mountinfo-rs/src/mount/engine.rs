@@ -293,7 +293,7 @@ fn is_propagation_only(req: &Request, opts: &MountOptions) -> bool {
 
 fn parse_options<'a>(lists: impl IntoIterator<Item = &'a str>) -> Result<MountOptions, MountError> {
     MountOptions::parse(lists).map_err(|list| {
-        MountError::Usage(common::cli::UsageError(format!(
+        MountError::Usage(common::cli::UsageError::new(format!(
             "unsupported option format: {list}"
         )))
     })

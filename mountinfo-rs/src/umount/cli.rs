@@ -153,7 +153,7 @@ pub struct Request {
 fn text(value: Option<OsString>) -> Result<String, UmountError> {
     let v = value.unwrap_or_default();
     v.into_string()
-        .map_err(|_| UmountError::Usage(UsageError("invalid argument".into())))
+        .map_err(|_| UmountError::Usage(UsageError::new("invalid argument")))
 }
 
 /// Parses argv (without argv\[0\]).
@@ -218,7 +218,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
                 if let Err(errno) = crate::sys::open_mount_ns(&path) {
                     return Err(UmountError::Status(
                         common::error::with_errno(
-                            format!("failed to set target namespace to {}", path.to_string_lossy()),
+                            format!(
+                                "failed to set target namespace to {}",
+                                path.to_string_lossy()
+                            ),
                             errno,
                         ),
                         super::EX_SYSERR,
@@ -238,7 +241,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountE
         return Ok(Action::Umount(req));
     }
     if parsed.operands.is_empty() {
-        return Err(UmountError::Usage(UsageError("bad usage".into())));
+        return Err(UmountError::Usage(UsageError::new("bad usage")));
     }
     req.targets = parsed.operands;
     Ok(Action::Umount(req))
@@ -261,11 +264,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match p(&[]) {
-            Err(UmountError::Usage(u)) => assert_eq!(u.0, "bad usage"),
+            Err(UmountError::Usage(u)) => assert_eq!(u.message(), "bad usage"),
             other => panic!("{other:?}"),
         }
         match p(&["--bogus"]) {
-            Err(UmountError::Usage(u)) => assert_eq!(u.0, "unrecognized option '--bogus'"),
+            Err(UmountError::Usage(u)) => assert_eq!(u.message(), "unrecognized option '--bogus'"),
             other => panic!("{other:?}"),
         }
     }
