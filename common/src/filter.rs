@@ -17,7 +17,9 @@
 //! binds column names to its columns ([`Filter::bind`]) and supplies each
 //! line's cell text ([`Filter::matches`]). findmnt and lsns share it.
 
-use std::ffi::CString;
+#![forbid(unsafe_code)]
+
+use crate::regex::Regex;
 
 /// A value's type (libsmartcols `SCOLS_DATA_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,58 +146,6 @@ fn strtold(s: &[u8]) -> Result<f64, ()> {
     t.parse().map_err(|_| ())
 }
 
-/// A compiled POSIX extended regular expression (regcomp(3) with
-/// `REG_EXTENDED | REG_NOSUB`, the C library's own dialect, as libsmartcols).
-struct Regex(Box<libc::regex_t>);
-
-impl Regex {
-    /// Compiles `pattern`; `Err` is regerror(3)'s text.
-    fn new(pattern: &[u8]) -> Result<Regex, String> {
-        let pat = CString::new(pattern).map_err(|_| String::from("Invalid regular expression"))?;
-        // SAFETY: regex_t is a plain C struct for which all-zero bytes are a
-        // valid "not yet compiled" value.
-        let mut re: Box<libc::regex_t> = Box::new(unsafe { std::mem::zeroed() });
-        // SAFETY: `re` points to writable memory for a regex_t, `pat` is a
-        // NUL-terminated string that outlives the call.
-        let rc =
-            unsafe { libc::regcomp(&mut *re, pat.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) };
-        if rc == 0 {
-            return Ok(Regex(re));
-        }
-        let mut buf = vec![0u8; 256];
-        // SAFETY: `buf` is writable for `buf.len()` bytes; regerror writes a
-        // NUL-terminated message of at most that size.
-        unsafe { libc::regerror(rc, &*re, buf.as_mut_ptr().cast(), buf.len()) };
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        Err(String::from_utf8_lossy(&buf[..end]).into_owned())
-    }
-
-    /// Whether the expression matches somewhere in `text` (which holds no
-    /// NUL byte; one would end the text as in C).
-    fn is_match(&self, text: &[u8]) -> bool {
-        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
-        let Ok(s) = CString::new(&text[..end]) else {
-            return false;
-        };
-        // SAFETY: the regex was compiled by regcomp and not freed; `s` is
-        // NUL-terminated; no match array is passed (nmatch 0).
-        unsafe { libc::regexec(&*self.0, s.as_ptr(), 0, std::ptr::null_mut(), 0) == 0 }
-    }
-}
-
-impl Drop for Regex {
-    fn drop(&mut self) {
-        // SAFETY: the regex was compiled by regcomp and is freed once.
-        unsafe { libc::regfree(&mut *self.0) };
-    }
-}
-
-impl std::fmt::Debug for Regex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Regex")
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Op {
     And,
@@ -218,6 +168,19 @@ enum Node<C> {
     Holder(String, Option<(C, Type)>),
     Not(Box<Node<C>>),
     Binary(Op, Box<Node<C>>, Box<Node<C>>),
+    /// `&&`/`||` chain, grouped from the left: kept flat, so that a long
+    /// chain (`ID == 1 || ID == 2 || ...`) does not nest.
+    Logic(Box<Node<C>>, Vec<(Op, Node<C>)>),
+}
+
+/// How deep an expression may nest (parentheses, `!`, chained comparisons),
+/// so that parsing, evaluating and dropping it cannot overflow the stack.
+/// Deeper input fails as libsmartcols' parser fails when its stack is full
+/// (at 10000 levels).
+const MAX_DEPTH: usize = 256;
+
+fn memory_exhausted() -> String {
+    String::from("memory exhausted")
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -373,7 +336,12 @@ fn string_value(s: &[u8]) -> Vec<u8> {
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// `!` and `(` being parsed (the parser's recursion).
+    open: usize,
 }
+
+/// A parsed subexpression and its depth.
+type Parsed<C> = Result<(Node<C>, usize), String>;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -388,24 +356,33 @@ impl Parser {
     }
 
     /// `expr ((&& | ||) expr)*`, grouped from the left.
-    fn logical<C>(&mut self) -> Result<Node<C>, String> {
-        let mut left = self.comparison()?;
+    fn logical<C>(&mut self) -> Parsed<C> {
+        let (first, mut depth) = self.comparison()?;
+        let mut rest = Vec::new();
         while let Some(Token::Op(op @ (Op::And | Op::Or))) = self.peek().cloned() {
             self.pos += 1;
-            let right = self.comparison()?;
-            left = Node::Binary(op, Box::new(left), Box::new(right));
+            let (right, d) = self.comparison()?;
+            depth = depth.max(d);
+            rest.push((op, right));
         }
-        Ok(left)
+        if rest.is_empty() {
+            return Ok((first, depth));
+        }
+        Ok((Node::Logic(Box::new(first), rest), depth + 1))
     }
 
-    fn comparison<C>(&mut self) -> Result<Node<C>, String> {
-        let mut left = self.unary()?;
+    fn comparison<C>(&mut self) -> Parsed<C> {
+        let (mut left, mut depth) = self.unary()?;
         while let Some(Token::Op(op)) = self.peek().cloned() {
             if matches!(op, Op::And | Op::Or) {
                 break;
             }
             self.pos += 1;
-            let mut right = self.unary()?;
+            let (mut right, d) = self.unary()?;
+            depth = depth.max(d) + 1;
+            if depth > MAX_DEPTH {
+                return Err(memory_exhausted());
+            }
             if matches!(op, Op::Reg | Op::Nreg) {
                 let Node::Literal(
                     Value {
@@ -421,26 +398,40 @@ impl Parser {
             }
             left = Node::Binary(op, Box::new(left), Box::new(right));
         }
-        Ok(left)
+        Ok((left, depth))
     }
 
-    fn unary<C>(&mut self) -> Result<Node<C>, String> {
+    /// Counts a `!` or `(` in, refusing one too many.
+    fn enter(&mut self) -> Result<(), String> {
+        self.open += 1;
+        if self.open > MAX_DEPTH {
+            return Err(memory_exhausted());
+        }
+        Ok(())
+    }
+
+    fn unary<C>(&mut self) -> Parsed<C> {
         if self.peek() == Some(&Token::Not) {
             self.pos += 1;
-            return Ok(Node::Not(Box::new(self.unary()?)));
+            self.enter()?;
+            let (e, depth) = self.unary()?;
+            self.open -= 1;
+            return Ok((Node::Not(Box::new(e)), depth + 1));
         }
         self.primary()
     }
 
-    fn primary<C>(&mut self) -> Result<Node<C>, String> {
+    fn primary<C>(&mut self) -> Parsed<C> {
         let Some(tok) = self.peek().cloned() else {
             return Err(self.unexpected());
         };
         self.pos += 1;
-        let lit = |data| Ok(Node::Literal(Value { data, empty: false }, None));
+        let lit = |data| Ok((Node::Literal(Value { data, empty: false }, None), 0));
         match tok {
             Token::LParen => {
+                self.enter()?;
                 let e = self.logical()?;
+                self.open -= 1;
                 if self.peek() != Some(&Token::RParen) {
                     return Err(self.unexpected());
                 }
@@ -452,7 +443,7 @@ impl Parser {
             Token::True => lit(Data::Bool(true)),
             Token::False => lit(Data::Bool(false)),
             Token::Str(s) => lit(Data::Str(Some(string_value(&s)))),
-            Token::Holder(name) => Ok(Node::Holder(name, None)),
+            Token::Holder(name) => Ok((Node::Holder(name, None), 0)),
             _ => {
                 self.pos -= 1;
                 Err(self.unexpected())
@@ -481,8 +472,12 @@ impl<C: Copy> Filter<C> {
             return Ok(Filter { root: None });
         }
         let toks = tokens(query)?;
-        let mut p = Parser { toks, pos: 0 };
-        let root = p.logical()?;
+        let mut p = Parser {
+            toks,
+            pos: 0,
+            open: 0,
+        };
+        let (root, _) = p.logical()?;
         if p.pos != p.toks.len() {
             return Err(String::from("syntax error"));
         }
@@ -507,6 +502,12 @@ impl<C: Copy> Filter<C> {
                     walk(l, r, bad);
                     walk(rt, r, bad);
                 }
+                Node::Logic(first, rest) => {
+                    walk(first, r, bad);
+                    for (_, n) in rest {
+                        walk(n, r, bad);
+                    }
+                }
             }
         }
         let mut bad = Vec::new();
@@ -527,6 +528,12 @@ impl<C: Copy> Filter<C> {
                 Node::Binary(_, l, r) => {
                     walk(l, out);
                     walk(r, out);
+                }
+                Node::Logic(first, rest) => {
+                    walk(first, out);
+                    for (_, n) in rest {
+                        walk(n, out);
+                    }
                 }
             }
         }
@@ -570,7 +577,7 @@ fn node_type<C>(n: &Node<C>) -> Type {
         Node::Literal(v, _) => v.ty(),
         Node::Holder(_, Some((_, ty))) => *ty,
         Node::Holder(_, None) => Type::Str,
-        Node::Not(_) | Node::Binary(..) => Type::Bool,
+        Node::Not(_) | Node::Binary(..) | Node::Logic(..) => Type::Bool,
     }
 }
 
@@ -599,7 +606,7 @@ fn value_of<C: Copy>(
         Node::Literal(v, _) => v.clone(),
         Node::Holder(_, Some((col, hty))) => fetch(*col, *hty, cell)?,
         Node::Holder(_, None) => return Err(()),
-        Node::Not(_) | Node::Binary(..) => Value {
+        Node::Not(_) | Node::Binary(..) | Node::Logic(..) => Value {
             data: Data::Bool(eval(n, cell)?),
             empty: false,
         },
@@ -629,6 +636,17 @@ fn eval<C: Copy>(n: &Node<C>, cell: &mut dyn FnMut(C) -> Vec<u8>) -> Result<bool
         Node::Not(e) => Ok(!eval(e, cell)?),
         Node::Binary(Op::And, l, r) => Ok(eval(l, cell)? && eval(r, cell)?),
         Node::Binary(Op::Or, l, r) => Ok(eval(l, cell)? || eval(r, cell)?),
+        Node::Logic(first, rest) => {
+            let mut acc = eval(first, cell)?;
+            for (op, n) in rest {
+                acc = if *op == Op::And {
+                    acc && eval(n, cell)?
+                } else {
+                    acc || eval(n, cell)?
+                };
+            }
+            Ok(acc)
+        }
         Node::Binary(op, l, r) => {
             let ty = expr_type(l, r);
             let lv = value_of(l, ty, cell)?;
@@ -760,6 +778,34 @@ mod tests {
         // (true || x) && false = false; with C precedence it would be true.
         assert_eq!(check("ID == 1 || ID == 2 && ID == 3", &cells), Ok(false));
         assert_eq!(check("! ID == 1", &cells), Ok(false));
+    }
+
+    /// Found by fuzzing `findmnt -Q`: 5000 `(` (or 50000 `!`, or a chain of
+    /// 40000 comparisons) overflowed the stack of the recursive parser or
+    /// evaluator. Nesting is limited now; long `&&`/`||` chains stay flat.
+    #[test]
+    fn deep_nesting_fails_cleanly_and_long_chains_work() {
+        let deep = |open: &str, close: &str, n: usize| {
+            let q = format!("{}ID{}", open.repeat(n), close.repeat(n));
+            Filter::<Col>::parse(q.as_bytes()).map(|_| ())
+        };
+        assert_eq!(deep("(", ")", MAX_DEPTH), Ok(()));
+        assert_eq!(deep("!", "", MAX_DEPTH), Ok(()));
+        for (open, close) in [("(", ")"), ("!", ""), ("(!", ")")] {
+            assert_eq!(
+                deep(open, close, 100_000),
+                Err(String::from("memory exhausted"))
+            );
+        }
+        let chain = format!("ID{}", "==1".repeat(100_000));
+        assert!(Filter::<Col>::parse(chain.as_bytes()).is_err());
+        let cells = [(Col::Id, "7")];
+        let mut or = String::from("ID == 0");
+        for i in 1..100_000 {
+            or.push_str(&format!(" || ID == {i}"));
+        }
+        assert_eq!(check(&or, &cells), Ok(true));
+        assert_eq!(check(&format!("!({or}) && ID == 7"), &cells), Ok(false));
     }
 
     #[test]

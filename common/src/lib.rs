@@ -12,6 +12,7 @@ pub mod creds;
 pub mod error;
 pub mod filter;
 pub mod ns;
+mod regex;
 pub mod rt;
 pub mod table;
 

@@ -29,8 +29,19 @@
 //!   arrays for trees; an empty table still prints the object.
 //!
 //! An empty table prints nothing at all in the first three formats (not even
-//! the header). Terminal-width truncation is not done: libsmartcols only
-//! truncates when stdout is a terminal.
+//! the header).
+//!
+//! On a terminal ([`Table::terminal`]; by default [`Table::print`] asks
+//! whether stdout is one) the human format is fitted to the terminal width
+//! as libsmartcols 2.42 does it (`__scols_calculate()`): columns wider than
+//! the room left are narrowed, worst spread of cell widths first, by the
+//! rules of their [`Column::trunc`], [`Column::noextremes`] and relative
+//! [`Column::width_hint`]; room to spare widens columns with an absolute hint
+//! and then the last column. A cell wider than its column is cut at the
+//! column width in a [`Column::trunc`] column; in any other column it is
+//! printed whole and the next column starts on a new line, below its place
+//! (the tree column shows the tree's vertical lines there). Off a terminal,
+//! and in the raw, pairs and JSON formats, nothing is narrowed.
 //!
 //! Character classes come from the C library in the process locale, as in
 //! util-linux: call [`init_locale`] once at start-up (the equivalent of
@@ -75,16 +86,24 @@ pub struct Column {
     pub name: String,
     /// libsmartcols width hint: when at least 1, a column whose widest cell
     /// is wider than the header but narrower than the hint is widened to the
-    /// hint (numbers keep a steady width). Fractions are terminal shares and
-    /// only matter on a terminal.
+    /// hint (numbers keep a steady width), and on a terminal with room to
+    /// spare it is widened up to the hint. Fractions are shares of the
+    /// terminal width that a [`Column::trunc`] column is narrowed to first.
     pub width_hint: f64,
     /// Right-aligned (numbers).
     pub right: bool,
     /// The tree column: cells start with the tree glyphs.
     pub tree: bool,
-    /// The column may be truncated on a terminal (kept for completeness; no
-    /// truncation happens off a terminal).
+    /// On a terminal, the column may be narrowed and its cells cut at the
+    /// column width (libsmartcols `SCOLS_FL_TRUNC`).
     pub trunc: bool,
+    /// On a terminal, the column may be narrowed towards the usual width of
+    /// its cells, ignoring a few very wide ones, which then push the rest of
+    /// their line to the next line (libsmartcols `SCOLS_FL_NOEXTREMES`).
+    pub noextremes: bool,
+    /// The column is as wide as its widest cell (or its absolute hint) even
+    /// when the header is wider (libsmartcols `SCOLS_FL_STRICTWIDTH`).
+    pub strict_width: bool,
     /// Cells hold NUL-separated values printed one per line.
     pub multiline: bool,
     /// JSON type of the values.
@@ -103,6 +122,8 @@ impl Column {
             right: false,
             tree: false,
             trunc: false,
+            noextremes: false,
+            strict_width: false,
             multiline: false,
             json: JsonType::String,
             uri: None,
@@ -127,9 +148,21 @@ impl Column {
         self
     }
 
-    /// Marks the column as truncatable.
+    /// Marks the column as truncatable (see [`Column::trunc`]).
     pub fn trunc(mut self) -> Column {
         self.trunc = true;
+        self
+    }
+
+    /// Lets wide cells overflow on a terminal (see [`Column::noextremes`]).
+    pub fn noextremes(mut self) -> Column {
+        self.noextremes = true;
+        self
+    }
+
+    /// Makes the width strict (see [`Column::strict_width`]).
+    pub fn strict_width(mut self) -> Column {
+        self.strict_width = true;
         self
     }
 
@@ -179,6 +212,66 @@ pub struct Table {
     /// every byte other than a letter or digit becomes `_`, a leading
     /// non-letter gets a `_` prefix, a trailing `%` becomes `_PCT`.
     pub shellvar: bool,
+    /// Whether the human format is fitted to a terminal's width.
+    pub terminal: Terminal,
+}
+
+/// Whether a table's human output goes to a terminal (libsmartcols
+/// `is_term` and `termwidth`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Terminal {
+    /// [`Table::print`] asks, as [`Terminal::stdout`] does;
+    /// [`Table::render`] takes it as [`Terminal::Never`].
+    #[default]
+    Auto,
+    /// Not a terminal: no column is narrowed.
+    Never,
+    /// A terminal this many columns wide.
+    Width(usize),
+}
+
+impl Terminal {
+    /// What stdout is, as libsmartcols finds out: a terminal when
+    /// `isatty(1)`, as wide as `TIOCGWINSZ` says, or when that gives no
+    /// width as `$COLUMNS` says (a decimal number from 1 to `INT_MAX`),
+    /// else 80 columns wide. `$COLUMNS` alone does not make stdout a
+    /// terminal.
+    pub fn stdout() -> Terminal {
+        use std::io::IsTerminal;
+        if !io::stdout().is_terminal() {
+            return Terminal::Never;
+        }
+        let width = match term::stdout_columns() {
+            0 => std::env::var_os("COLUMNS")
+                .and_then(|v| columns_env(v.as_encoded_bytes()))
+                .unwrap_or(80),
+            n => n,
+        };
+        Terminal::Width(width)
+    }
+
+    fn width(self) -> Option<usize> {
+        match self {
+            Terminal::Width(w) => Some(w),
+            Terminal::Auto | Terminal::Never => None,
+        }
+    }
+}
+
+/// util-linux `get_env_int()`: `strtol()` of the whole value, which must be
+/// positive and fit an `int`.
+fn columns_env(v: &[u8]) -> Option<usize> {
+    let s = std::str::from_utf8(v).ok()?;
+    let s = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let s = s.strip_prefix('+').unwrap_or(s);
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = s.parse().ok()?;
+    (1..=i64::from(i32::MAX))
+        .contains(&n)
+        .then(|| usize::try_from(n).ok())
+        .flatten()
 }
 
 /// The tree glyphs.
@@ -221,6 +314,7 @@ impl Table {
             noheadings: false,
             ascii: false,
             shellvar: false,
+            terminal: Terminal::Auto,
         }
     }
 
@@ -274,7 +368,9 @@ impl Table {
     }
 
     /// Writes the table to `out` with the glyphs of the current locale,
-    /// line by line (a large table is not held in memory twice).
+    /// line by line (a large table is not held in memory twice). With
+    /// [`Terminal::Auto`], the human format is fitted to stdout when it is
+    /// a terminal (whatever `out` is, as libsmartcols does).
     ///
     /// # Errors
     /// The first write error of `out`.
@@ -284,12 +380,18 @@ impl Table {
         } else {
             Glyphs::Ascii
         };
+        let terminal = match self.terminal {
+            Terminal::Auto if self.format == Format::Human && !self.lines.is_empty() => {
+                Terminal::stdout()
+            }
+            t => t,
+        };
         let mut sink = Sink {
             buf: Vec::new(),
             out: Some(out),
             err: None,
         };
-        self.render_into(&mut sink, glyphs);
+        self.render_into(&mut sink, glyphs, terminal.width());
         sink.flush(true);
         match sink.err {
             Some(e) => Err(e),
@@ -298,18 +400,19 @@ impl Table {
     }
 
     /// The bytes [`Table::print`] writes, with the given glyphs (ignored
-    /// when [`Table::ascii`] is set).
+    /// when [`Table::ascii`] is set), for the terminal [`Table::terminal`]
+    /// names ([`Terminal::Auto`] is no terminal here).
     pub fn render(&self, glyphs: Glyphs) -> Vec<u8> {
         let mut sink = Sink {
             buf: Vec::new(),
             out: None,
             err: None,
         };
-        self.render_into(&mut sink, glyphs);
+        self.render_into(&mut sink, glyphs, self.terminal.width());
         sink.buf
     }
 
-    fn render_into(&self, sink: &mut Sink<'_>, glyphs: Glyphs) {
+    fn render_into(&self, sink: &mut Sink<'_>, glyphs: Glyphs, termwidth: Option<usize>) {
         let sym = if self.ascii || glyphs == Glyphs::Ascii {
             ASCII_SYMBOLS
         } else {
@@ -318,7 +421,7 @@ impl Table {
         match self.format {
             Format::Json => self.render_json(sink),
             _ if self.lines.is_empty() => {}
-            Format::Human => self.render_human(sink, sym),
+            Format::Human => self.render_human(sink, sym, termwidth),
             Format::Raw => self.render_raw(sink, sym),
             Format::Pairs => self.render_pairs(sink, sym),
         }
@@ -504,36 +607,129 @@ impl Table {
         (after_art(shown), width)
     }
 
-    fn render_human(&self, sink: &mut Sink<'_>, sym: Symbols) {
+    /// The glyphs the tree column of line `i` shows on a physical line that
+    /// continues the line (libsmartcols `print_empty_cell()`): the vertical
+    /// lines of its ancestors, and its own when it has children.
+    fn empty_tree_art(&self, i: usize, sym: Symbols) -> Vec<u8> {
+        let mut art = Vec::new();
+        self.ancestors_art(i, sym, &mut art);
+        if !self.lines[i].children.is_empty() {
+            art.extend_from_slice(sym.vertical.as_bytes());
+        }
+        art
+    }
+
+    /// libsmartcols `print_newline_padding()`: ends the physical line and
+    /// fills columns `..=upto` of the next one (the tree column of data
+    /// line `line` with its vertical lines), so that the next column starts
+    /// at its place.
+    fn newline_padding(
+        &self,
+        out: &mut Vec<u8>,
+        line: Option<usize>,
+        upto: usize,
+        widths: &[usize],
+        sym: Symbols,
+    ) {
+        out.push(b'\n');
+        let tree = self.is_tree();
+        for (c, col) in self.columns.iter().enumerate().take(upto + 1) {
+            let used = match line {
+                Some(i) if col.tree && tree => {
+                    let enc = Encoded::new(&self.empty_tree_art(i, sym));
+                    out.extend_from_slice(&enc.bytes);
+                    enc.width
+                }
+                _ => 0,
+            };
+            pad(out, widths[c].saturating_sub(used));
+            out.push(b' ');
+        }
+    }
+
+    /// The column widths libsmartcols `__scols_calculate()` gives when the
+    /// tree glyphs are `sym`, fitted to `termwidth` when output is a
+    /// terminal that wide.
+    fn human_widths(&self, order: &[usize], sym: Symbols, termwidth: Option<usize>) -> Vec<usize> {
+        let ncols = self.columns.len();
+        let mut maxes: Vec<usize> = vec![0; ncols];
+        // Each cell's width, by line, for the spread of widths on a terminal.
+        let mut cells: Vec<usize> = Vec::new();
+        if termwidth.is_some() {
+            cells.resize(self.lines.len() * ncols, 0);
+        }
+        for &i in order {
+            for (c, m) in maxes.iter_mut().enumerate() {
+                let w = self.human_cell(i, c, sym).1;
+                *m = (*m).max(w);
+                if let Some(slot) = cells.get_mut(i * ncols + c) {
+                    *slot = w;
+                }
+            }
+        }
+        let headers: Vec<Option<usize>> = self
+            .columns
+            .iter()
+            .map(|col| (!self.noheadings).then(|| Encoded::new(&self.column_name(col)).width))
+            .collect();
+        let widths = self
+            .columns
+            .iter()
+            .zip(&maxes)
+            .zip(&headers)
+            .map(|((col, &max), &header)| column_width(col, max, header))
+            .collect();
+        let Some(outwidth) = termwidth else {
+            return widths;
+        };
+        let tree = self.is_tree();
+        // The widest tree glyphs: two columns per level below the root.
+        let mut depths = vec![0; if tree { self.lines.len() } else { 0 }];
+        for &i in order {
+            if let (Some(p), true) = (self.lines[i].parent, tree) {
+                depths[i] = depths[p] + 1;
+            }
+        }
+        let treeart = 2 * depths.iter().copied().max().unwrap_or(0);
+        let mut fits: Vec<Fit> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let width = widths[c];
+                let (avg, dev) = spread((0..self.lines.len()).map(|i| cells[i * ncols + c]));
+                Fit {
+                    width,
+                    min: column_min(maxes[c], headers[c], width),
+                    max: maxes[c],
+                    avg,
+                    dev,
+                    hint: col.width_hint,
+                    treeart: (col.tree && tree).then_some(treeart),
+                    trunc: col.trunc,
+                    noextremes: col.noextremes,
+                    right: col.right,
+                }
+            })
+            .collect();
+        fit_columns(&mut fits, outwidth);
+        fits.iter().map(|f| f.width).collect()
+    }
+
+    fn render_human(&self, sink: &mut Sink<'_>, sym: Symbols, termwidth: Option<usize>) {
         let order = self.order();
         let tree = self.is_tree();
         let ncols = self.columns.len();
-
-        let mut widths: Vec<usize> = vec![0; ncols];
-        for &i in &order {
-            for (c, w) in widths.iter_mut().enumerate() {
-                *w = (*w).max(self.human_cell(i, c, sym).1);
-            }
-        }
-        let widths: Vec<usize> = self
-            .columns
-            .iter()
-            .zip(widths)
-            .map(|(col, max)| {
-                let header = if self.noheadings {
-                    None
-                } else {
-                    Some(Encoded::new(&self.column_name(col)).width)
-                };
-                column_width(col, max, header)
-            })
-            .collect();
+        let widths = self.human_widths(&order, sym, termwidth);
 
         if !self.noheadings {
             for (c, col) in self.columns.iter().enumerate() {
                 let name = self.column_name(col);
                 let enc = Encoded::new(&name);
-                put_human_cell(&mut sink.buf, &enc, col, widths[c], c + 1 == ncols, None);
+                let last = c + 1 == ncols;
+                if put_human_cell(&mut sink.buf, &enc, col, widths[c], last, None) {
+                    self.newline_padding(&mut sink.buf, None, c, &widths, sym);
+                }
             }
             sink.buf.push(b'\n');
         }
@@ -551,7 +747,10 @@ impl Table {
                     let value = cell.split(|&b| b == 0).next().unwrap_or_default();
                     (art, link_target(prefix, value))
                 });
-                put_human_cell(&mut sink.buf, &enc, col, widths[c], c + 1 == ncols, link);
+                let last = c + 1 == ncols;
+                if put_human_cell(&mut sink.buf, &enc, col, widths[c], last, link) {
+                    self.newline_padding(&mut sink.buf, Some(i), c, &widths, sym);
+                }
             }
             // Further values of multi-line cells, one physical line each.
             let chunks: Vec<Vec<&[u8]>> = self
@@ -579,12 +778,7 @@ impl Table {
                             enc.width
                         }
                         None if col.tree && tree => {
-                            let mut art = Vec::new();
-                            self.ancestors_art(i, sym, &mut art);
-                            if !self.lines[i].children.is_empty() {
-                                art.extend_from_slice(sym.vertical.as_bytes());
-                            }
-                            let enc = Encoded::new(&art);
+                            let enc = Encoded::new(&self.empty_tree_art(i, sym));
                             out.extend_from_slice(&enc.bytes);
                             enc.width
                         }
@@ -670,9 +864,10 @@ impl Sink<'_> {
     }
 }
 
-/// libsmartcols' column width off a terminal: the widest cell, at least the
-/// header (or 1); widened to an absolute width hint when the cells are
-/// wider than the header but narrower than the hint; 0 for a column without
+/// libsmartcols' column width before fitting to a terminal: the widest
+/// cell, at least the header (or 1) unless the width is strict; widened to
+/// an absolute width hint when the cells are wider than the header (or the
+/// width is strict) but narrower than the hint; 0 for a column without
 /// header and data.
 fn column_width(col: &Column, max: usize, header: Option<usize>) -> usize {
     let min = header.unwrap_or(0).max(1);
@@ -682,7 +877,7 @@ fn column_width(col: &Column, max: usize, header: Option<usize>) -> usize {
         0
     };
     let mut width = max;
-    if width <= min {
+    if width <= min && !col.strict_width {
         width = min;
     } else if hint > 0 && width < hint && min < hint {
         width = hint;
@@ -714,7 +909,10 @@ fn link_target(prefix: &[u8], value: &[u8]) -> Vec<u8> {
 }
 
 /// libsmartcols `print_data()` for the human format; `link` is the byte
-/// length of the tree art and the URI when the cell is a hyperlink.
+/// length of the tree art and the URI when the cell is a hyperlink. A cell
+/// wider than `width` is cut in a [`Column::trunc`] column; in another
+/// column other than the last it is printed whole, and the return value
+/// says that the next column must start on a new line.
 fn put_human_cell(
     out: &mut Vec<u8>,
     enc: &Encoded<'_>,
@@ -722,35 +920,303 @@ fn put_human_cell(
     width: usize,
     last: bool,
     link: Option<(usize, Vec<u8>)>,
-) {
+) -> bool {
     let mut width = width;
     let mut len = enc.width;
     if last && len < width && !col.right {
         width = len;
     }
-    if !enc.bytes.is_empty() {
+    let mut bytes: &[u8] = &enc.bytes;
+    if len > width && col.trunc {
+        let (n, cells) = truncate(bytes, width);
+        bytes = &bytes[..n];
+        len = cells;
+    }
+    if !bytes.is_empty() {
         if col.right {
             pad(out, width.saturating_sub(len));
-            len = width.max(len);
+            len = width;
         }
         match link {
             Some((art, uri)) => {
-                let art = art.min(enc.bytes.len());
-                out.extend_from_slice(&enc.bytes[..art]);
+                let art = art.min(bytes.len());
+                out.extend_from_slice(&bytes[..art]);
                 out.extend_from_slice(b"\x1b]8;;");
                 out.extend_from_slice(&uri);
                 out.extend_from_slice(b"\x1b\\");
-                out.extend_from_slice(&enc.bytes[art..]);
+                out.extend_from_slice(&bytes[art..]);
                 out.extend_from_slice(b"\x1b]8;;\x1b\\");
             }
-            None => out.extend_from_slice(&enc.bytes),
+            None => out.extend_from_slice(bytes),
         }
     }
     if last {
-        return;
+        return false;
     }
     pad(out, width.saturating_sub(len));
+    if len > width && !col.trunc {
+        return true;
+    }
     out.push(b' ');
+    false
+}
+
+/// libsmartcols `mbs_truncate()` on text made safe by [`Encoded`]: the
+/// length of the longest start of `s` at most `width` display columns wide,
+/// and its width.
+fn truncate(s: &[u8], width: usize) -> (usize, usize) {
+    if s.is_ascii() {
+        let n = s.len().min(width);
+        return (n, n);
+    }
+    let (mut at, mut cells) = (0, 0);
+    let mut state = ctype::MbState::default();
+    while at < s.len() {
+        let (len, w) = match ctype::decode(&s[at..], &mut state) {
+            ctype::Decoded::Char { len, cells, .. } => (len, usize::try_from(cells).unwrap_or(1)),
+            ctype::Decoded::Invalid => (1, 1),
+        };
+        if cells + w > width {
+            break;
+        }
+        cells += w;
+        at += len;
+    }
+    (at, cells)
+}
+
+/// A column's numbers for [`fit_columns`] (libsmartcols `wstat`).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Fit {
+    /// The width, as it is narrowed and widened.
+    width: usize,
+    /// The header's width (at least 1; 0 for a column without header and
+    /// data).
+    min: usize,
+    /// The widest cell.
+    max: usize,
+    /// The mean width of the cells.
+    avg: f64,
+    /// The standard deviation of the cells' widths.
+    dev: f64,
+    /// [`Column::width_hint`].
+    hint: f64,
+    /// For the tree column, the width of the widest tree glyphs.
+    treeart: Option<usize>,
+    trunc: bool,
+    noextremes: bool,
+    right: bool,
+}
+
+/// The narrowest a column may get: its header (or 1), or 0 for a column
+/// without header and data (see [`column_width`]).
+fn column_min(max: usize, header: Option<usize>, width: usize) -> usize {
+    if max == 0 && header.is_none() && width == 0 {
+        0
+    } else {
+        header.unwrap_or(0).max(1)
+    }
+}
+
+/// Mean and sample standard deviation of `widths` (libsmartcols
+/// `count_column_deviation()`, with its square root).
+fn spread(widths: impl Iterator<Item = usize> + Clone) -> (f64, f64) {
+    let (n, sum) = widths
+        .clone()
+        .fold((0usize, 0usize), |(n, s), w| (n + 1, s + w));
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let avg = sum as f64 / n as f64;
+    if n == 1 {
+        return (avg, 0.0);
+    }
+    let mut squares = 0.0;
+    for w in widths {
+        let d = w as f64 - avg;
+        squares += d * d;
+    }
+    (avg, sqrtroot(squares / (n - 1) as f64))
+}
+
+/// libsmartcols `sqrtroot()`: Newton's iteration until it stops changing
+/// (bounded here; it settles within a few dozen steps), which may differ
+/// from `f64::sqrt` in the last bit.
+fn sqrtroot(num: f64) -> f64 {
+    let (mut prev, mut sq) = (0.0, num / 2.0);
+    for _ in 0..200 {
+        if sq == prev {
+            break;
+        }
+        prev = sq;
+        sq = (num / prev + prev) / 2.0;
+    }
+    sq
+}
+
+/// libsmartcols 2.42 `__scols_calculate()` on a terminal `outwidth`
+/// columns wide: narrows the columns (one space between them) while they
+/// are too wide, in the stages of [`reduce_column`], the columns with the
+/// widest spread of cell widths first; then widens the columns that may
+/// overflow up to their widest cell, the columns with an absolute hint up
+/// to the hint, and the last column (unless right-aligned) to the terminal
+/// width.
+fn fit_columns(cols: &mut [Fit], outwidth: usize) {
+    let Some(last) = cols.len().checked_sub(1) else {
+        return;
+    };
+    let mut width: usize = cols.iter().map(|c| c.width).sum::<usize>() + last;
+    // Worst last: `avg + 3 * dev` ascending, stable.
+    let by_spread = |cols: &[Fit]| {
+        let mut order: Vec<usize> = (0..cols.len()).collect();
+        order.sort_by(|&a, &b| {
+            let x = cols[a].avg + 3.0 * cols[a].dev;
+            let y = cols[b].avg + 3.0 * cols[b].dev;
+            x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal)
+        });
+        order
+    };
+    let mut order: Option<Vec<usize>> = None;
+    let mut stage = 0;
+    while width > outwidth {
+        let before = width;
+        let sorted = order.get_or_insert_with(|| by_spread(cols));
+        let mut done = false;
+        for (nth, &c) in sorted.iter().rev().enumerate() {
+            if width <= outwidth {
+                break;
+            }
+            if !reduce_column(&mut cols[c], &mut width, outwidth, stage, nth) {
+                done = true;
+                break;
+            }
+        }
+        if done {
+            break;
+        }
+        if width == before {
+            stage += 1;
+        }
+    }
+    if width >= outwidth {
+        return;
+    }
+    if cols.iter().any(|c| c.noextremes) {
+        let sorted = order.get_or_insert_with(|| by_spread(cols));
+        for &c in sorted.iter().rev() {
+            let col = &mut cols[c];
+            if !col.noextremes || (col.min == 0 && col.width == 0) || col.width >= col.max {
+                continue;
+            }
+            let mut add = outwidth - width;
+            if add > 0 && col.max > 0 && col.width + add > col.max {
+                add = col.max - col.width;
+            }
+            if add == 0 {
+                continue;
+            }
+            col.width += add;
+            width += add;
+            if width == outwidth {
+                break;
+            }
+        }
+    }
+    let sorted: Vec<usize> = order.unwrap_or_else(|| (0..cols.len()).collect());
+    while width < outwidth {
+        let mut changed = false;
+        for &c in sorted.iter().rev() {
+            let col = &mut cols[c];
+            if col.hint < 1.0 || col.width >= col.hint as usize {
+                continue;
+            }
+            col.width += 1;
+            width += 1;
+            changed = true;
+            if width == outwidth {
+                break;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if width < outwidth && !cols[last].right {
+        cols[last].width += outwidth - width;
+    }
+}
+
+/// libsmartcols `reduce_to_68()`: narrows `col` by `wanted`, but not below
+/// the mean plus one standard deviation of its cells (68% of normally
+/// spread values fit), its header or its widest cell.
+fn reduce_to_68(col: &mut Fit, wanted: usize) {
+    if col.dev < 1.0 {
+        return;
+    }
+    let mut new = (col.avg + col.dev) as usize;
+    if new < col.min {
+        new = col.min;
+    } else if new > col.max {
+        new = col.max;
+    }
+    if new >= col.width {
+        return;
+    }
+    if col.width - new > wanted {
+        col.width -= wanted;
+    } else {
+        col.width = new;
+    }
+}
+
+/// libsmartcols `reduce_column()`: one step of narrowing `col`, the `nth`
+/// column in worst-first order, in `stage` (0 to 6, each more willing than
+/// the one before); `width` is the table's width. False when no stage is
+/// left.
+fn reduce_column(col: &mut Fit, width: &mut usize, outwidth: usize, stage: u8, nth: usize) -> bool {
+    if stage > 6 {
+        return false;
+    }
+    if col.width == col.min || col.width == 0 {
+        return true;
+    }
+    if col.treeart.is_some_and(|art| *width <= art) {
+        return true;
+    }
+    let before = col.width;
+    let wanted = *width - outwidth;
+    let wide = col.dev >= col.avg / 2.0;
+    let relative = col.hint > 0.0 && col.hint < 1.0;
+    match stage {
+        // The worst column, when it may be cut or overflow.
+        0 if nth == 0 && (col.trunc || col.noextremes) => reduce_to_68(col, wanted),
+        // Columns that may overflow, those with a wide spread first.
+        1 | 2 if col.noextremes && (stage == 2 || wide) => reduce_to_68(col, wanted),
+        // Columns that may be cut and are wider than their share of the
+        // terminal, those with a wide spread first.
+        3 | 4
+            if col.trunc
+                && (stage == 4 || wide)
+                && relative
+                && col.width >= (col.hint * outwidth as f64) as usize =>
+        {
+            reduce_to_68(col, wanted)
+        }
+        // Any column that may be cut or overflow, a column at a time (the
+        // worst by up to 3), those with a wide spread first.
+        5 | 6 if (col.trunc || col.noextremes) && (stage == 6 || col.dev >= col.avg / 2.2) => {
+            let mut reduce = if nth == 0 { wanted.min(3) } else { 1 };
+            reduce = reduce.min(col.width);
+            col.width = if col.width - reduce > col.min {
+                col.width - reduce
+            } else {
+                col.min
+            };
+        }
+        _ => {}
+    }
+    *width -= before - col.width;
+    true
 }
 
 /// Printable ASCII without a `\x` in it: shown as it is, one column per
@@ -1072,9 +1538,32 @@ pub fn locale_is_utf8() -> bool {
     ctype::codeset_is_utf8()
 }
 
+/// The terminal's size (with [`ctype`], the only unsafe code of the table
+/// writer).
+mod term {
+    /// The columns `TIOCGWINSZ` reports for stdout; 0 when it fails or
+    /// knows no size (a pseudo-terminal nobody sized).
+    pub fn stdout_columns() -> usize {
+        let mut ws = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ writes one `struct winsize` to the valid,
+        // exclusively borrowed `ws`; any file descriptor may be passed.
+        let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };
+        if rc == 0 {
+            usize::from(ws.ws_col)
+        } else {
+            0
+        }
+    }
+}
+
 /// The C library's character classification in the current locale. The only
-/// unsafe code of the table writer: each call is a plain FFI call on valid
-/// pointers.
+/// unsafe code of the table writer besides [`term`]: each call is a plain FFI
+/// call on valid pointers.
 mod ctype {
     use std::ffi::CStr;
 
@@ -1522,5 +2011,270 @@ mod tests {
             text(&t, Glyphs::Ascii),
             "/ /dev/sda 1\n|-/a tmpfs 20\n|\\x20`-/a/b  300\n`-/c x 4\n"
         );
+    }
+
+    // Terminal fitting. Every expected text below is what libsmartcols
+    // 2.42 prints for the same table and terminal width (checked with a
+    // small C program linked against it).
+
+    /// findmnt's default columns on a small tree.
+    fn mounts(width: usize) -> Table {
+        let mut t = Table::new(
+            "filesystems",
+            vec![
+                Column::new("TARGET").hint(0.3).tree().noextremes(),
+                Column::new("SOURCE").hint(0.25).noextremes(),
+                Column::new("FSTYPE").hint(0.1).trunc(),
+                Column::new("OPTIONS").hint(0.1).trunc(),
+            ],
+        );
+        let rows: [(Option<usize>, [&str; 4]); 4] = [
+            (
+                None,
+                ["/", "/dev/sda1", "ext4", "rw,relatime,errors=remount-ro"],
+            ),
+            (
+                Some(0),
+                ["/proc", "proc", "proc", "rw,nosuid,nodev,noexec,relatime"],
+            ),
+            (
+                Some(1),
+                [
+                    "/proc/sys/fs/binfmt_misc",
+                    "systemd-1",
+                    "autofs",
+                    "rw,relatime,fd=29",
+                ],
+            ),
+            (
+                Some(0),
+                ["/home", "/dev/mapper/vg-home", "ext4", "rw,relatime"],
+            ),
+        ];
+        let mut ids = Vec::new();
+        for (parent, cells) in rows {
+            let l = t.add_line(parent.map(|p| ids[p]));
+            ids.push(l);
+            for (c, v) in cells.into_iter().enumerate() {
+                t.set_cell(l, c, v);
+            }
+        }
+        t.terminal = Terminal::Width(width);
+        t
+    }
+
+    #[test]
+    fn terminal_cuts_trunc_columns_and_moves_what_follows_a_wide_cell_down() {
+        assert_eq!(
+            text(&mounts(30), Glyphs::Ascii),
+            "TARGET SOURCE FSTYPE OPTIONS\n\
+             /      /dev/sda1\n\
+             |             ext4   rw,relati\n\
+             |-/proc\n\
+             | |    proc   proc   rw,nosuid\n\
+             | `-/proc/sys/fs/binfmt_misc\n\
+             |      systemd-1\n\
+             |             autofs rw,relati\n\
+             `-/home\n       /dev/mapper/vg-home\n              ext4   rw,relati\n"
+        );
+        assert_eq!(
+            text(&mounts(60), Glyphs::Ascii),
+            "TARGET        SOURCE  FSTYPE OPTIONS\n\
+             /             /dev/sda1\n\
+             |                     ext4   rw,relatime,errors=remount-ro\n\
+             |-/proc       proc    proc   rw,nosuid,nodev,noexec,relatime\n\
+             | `-/proc/sys/fs/binfmt_misc\n\
+             |             systemd-1\n\
+             |                     autofs rw,relatime,fd=29\n\
+             `-/home       /dev/mapper/vg-home\n                      ext4   rw,relatime\n"
+        );
+    }
+
+    #[test]
+    fn terminal_wide_enough_prints_what_a_pipe_gets() {
+        let mut t = mounts(100);
+        let wide = t.render(Glyphs::Ascii);
+        t.terminal = Terminal::Never;
+        assert_eq!(wide, t.render(Glyphs::Ascii));
+        t.terminal = Terminal::Auto;
+        assert_eq!(wide, t.render(Glyphs::Ascii), "render() never asks stdout");
+        assert!(String::from_utf8_lossy(&wide)
+            .contains("`-/home                      /dev/mapper/vg-home ext4   rw,relatime\n"));
+    }
+
+    #[test]
+    fn terminal_is_ignored_by_raw_pairs_and_json() {
+        for format in [Format::Raw, Format::Pairs, Format::Json] {
+            let mut t = mounts(20);
+            t.format = format;
+            let narrow = t.render(Glyphs::Ascii);
+            t.terminal = Terminal::Never;
+            assert_eq!(narrow, t.render(Glyphs::Ascii), "{format:?}");
+        }
+    }
+
+    /// lsns' columns: NS, TYPE and PID have absolute hints, COMMAND is cut.
+    fn namespaces(width: usize) -> Table {
+        let mut t = Table::new(
+            "namespaces",
+            vec![
+                Column::new("NS").hint(10.0).right(),
+                Column::new("TYPE").hint(5.0),
+                Column::new("PID").hint(5.0).right(),
+                Column::new("COMMAND").trunc(),
+            ],
+        );
+        for cells in [
+            ["4026531836", "pid", "1", "/sbin/init splash"],
+            [
+                "4026531840",
+                "mnt",
+                "27",
+                "/usr/lib/systemd/systemd-udevd --daemon",
+            ],
+            ["4026532201", "net", "412", "sleep 600"],
+        ] {
+            let l = t.add_line(None);
+            for (c, v) in cells.into_iter().enumerate() {
+                t.set_cell(l, c, v);
+            }
+        }
+        t.terminal = Terminal::Width(width);
+        t
+    }
+
+    #[test]
+    fn terminal_room_to_spare_widens_columns_to_their_absolute_hint() {
+        assert_eq!(
+            text(&namespaces(80), Glyphs::Ascii),
+            "        NS TYPE    PID COMMAND\n\
+             4026531836 pid       1 /sbin/init splash\n\
+             4026531840 mnt      27 /usr/lib/systemd/systemd-udevd --daemon\n\
+             4026532201 net     412 sleep 600\n"
+        );
+        let mut pipe = namespaces(80);
+        pipe.terminal = Terminal::Never;
+        assert!(text(&pipe, Glyphs::Ascii).starts_with("        NS TYPE PID COMMAND\n"));
+    }
+
+    #[test]
+    fn terminal_cuts_the_last_column_but_never_below_its_header() {
+        assert_eq!(
+            text(&namespaces(30), Glyphs::Ascii),
+            "        NS TYPE PID COMMAND\n\
+             4026531836 pid    1 /sbin/init\n\
+             4026531840 mnt   27 /usr/lib/s\n\
+             4026532201 net  412 sleep 600\n"
+        );
+        assert_eq!(
+            text(&namespaces(20), Glyphs::Ascii),
+            "        NS TYPE PID COMMAND\n\
+             4026531836 pid    1 /sbin/i\n\
+             4026531840 mnt   27 /usr/li\n\
+             4026532201 net  412 sleep 6\n"
+        );
+    }
+
+    #[test]
+    fn terminal_cut_keeps_whole_wide_characters_and_pads_the_rest() {
+        let mut t = Table::new(
+            "t",
+            vec![
+                Column::new("NAME"),
+                Column::new("T").hint(0.3).trunc(),
+                Column::new("LIST").multiline(),
+            ],
+        );
+        let l = t.add_line(None);
+        t.set_cell(l, 0, "ab");
+        t.set_cell(
+            l,
+            1,
+            "\u{65e5}\u{672c}\u{8a9e}\u{306e}\u{30c6}\u{30ad}\u{30b9}\u{30c8}",
+        );
+        t.set_cell(l, 2, &b"one\0two"[..]);
+        let l = t.add_line(None);
+        t.set_cell(l, 0, "longer-name-here");
+        t.set_cell(l, 1, "x");
+        t.set_cell(l, 2, "three");
+        let mut at = |width| {
+            t.terminal = Terminal::Width(width);
+            with_ctype(c"C.UTF-8", || text(&t, Glyphs::Utf8))
+        };
+        assert_eq!(
+            at(30),
+            "NAME             T       LIST\n\
+             ab               \u{65e5}\u{672c}\u{8a9e}  one\n                         two\n\
+             longer-name-here x       three\n"
+        );
+        assert_eq!(
+            at(28),
+            "NAME             T     LIST\n\
+             ab               \u{65e5}\u{672c}  one\n                       two\n\
+             longer-name-here x     three\n"
+        );
+    }
+
+    #[test]
+    fn fit_narrows_the_worst_column_first_and_gives_the_rest_to_the_last() {
+        // Cells 2..=20 wide in A (mean 11, deviation 5.6), all 8 in B.
+        let a: Vec<usize> = (2..=20).collect();
+        let (avg, dev) = spread(a.iter().copied());
+        assert_eq!(avg, 11.0);
+        assert!((dev - 5.627).abs() < 0.001, "{dev}");
+        let col = |max: usize, (avg, dev): (f64, f64), trunc: bool| Fit {
+            width: max,
+            min: 1,
+            max,
+            avg,
+            dev,
+            hint: 0.5,
+            trunc,
+            ..Fit::default()
+        };
+        let mut cols = vec![
+            col(20, (avg, dev), true),
+            col(8, spread([8usize; 19].into_iter()), true),
+        ];
+        // 29 wide in 25: A is narrowed by the 4 wanted (mean + deviation
+        // is 16, no lower), B keeps its width.
+        fit_columns(&mut cols, 25);
+        assert_eq!((cols[0].width, cols[1].width), (16, 8));
+        // In 20, A goes down to 16 only, then one column at a time.
+        let mut cols = vec![col(20, (avg, dev), true), col(8, (8.0, 0.0), true)];
+        fit_columns(&mut cols, 20);
+        assert_eq!((cols[0].width, cols[1].width), (11, 8));
+        // Room to spare goes to the last column.
+        let mut cols = vec![col(20, (avg, dev), true), col(8, (8.0, 0.0), true)];
+        fit_columns(&mut cols, 40);
+        assert_eq!((cols[0].width, cols[1].width), (20, 19));
+    }
+
+    #[test]
+    fn columns_env_is_a_positive_int_as_strtol_reads_it() {
+        assert_eq!(columns_env(b"60"), Some(60));
+        assert_eq!(columns_env(b" +7"), Some(7));
+        assert_eq!(columns_env(b"2147483647"), Some(2_147_483_647));
+        for bad in [&b""[..], b"0", b"-5", b"60x", b"6 0", b"2147483648", b"x"] {
+            assert_eq!(columns_env(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    /// findmnt's ACTION column: a strict width is widened to its hint even
+    /// when its cells are narrower than the header (`findmnt -p` prints
+    /// `mount      /mnt`).
+    #[test]
+    fn strict_width_goes_to_the_hint_past_the_header() {
+        let action = Column::new("ACTION").hint(10.0);
+        assert_eq!(column_width(&action, 5, Some(6)), 6);
+        assert_eq!(column_width(&action.clone().strict_width(), 5, Some(6)), 10);
+        assert_eq!(column_width(&action.strict_width(), 7, Some(6)), 10);
+    }
+
+    #[test]
+    fn sqrtroot_is_newtons_square_root() {
+        assert_eq!(sqrtroot(0.0), 0.0);
+        assert_eq!(sqrtroot(16.0), 4.0);
+        assert!((sqrtroot(2.0) - std::f64::consts::SQRT_2).abs() < 1e-15);
     }
 }

@@ -30,6 +30,8 @@ pub struct Options {
     pub noheadings: bool,
     /// `-W` (also set by `-r`).
     pub nowrap: bool,
+    /// `-u`: COMMAND is not cut at the terminal width.
+    pub notruncate: bool,
     /// `-P`.
     pub persistent: bool,
     /// `-p PID`.
@@ -211,6 +213,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
         raw: false,
         noheadings: false,
         nowrap: false,
+        notruncate: false,
         persistent: false,
         task: None,
         types: [false; 8],
@@ -255,7 +258,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 o.raw = true;
                 o.nowrap = true;
             }
-            Opt::NoTruncate => {}
+            Opt::NoTruncate => o.notruncate = true,
             Opt::Type => {
                 let name = text(&arg);
                 let Some(t) = crate::scan::type_index(&name) else {

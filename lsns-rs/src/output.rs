@@ -45,6 +45,7 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|&c| {
                 let mut col = c.column();
+                col.trunc &= !o.notruncate;
                 if o.tree == Tree::Process && c == Col::Command {
                     col = col.tree();
                 }

@@ -239,6 +239,8 @@ pub struct Options {
     pub noheadings: bool,
     /// `-y`.
     pub shellvar: bool,
+    /// `-u`: no column is cut at the terminal width.
+    pub notruncate: bool,
     /// `-b`.
     pub bytes: bool,
     /// `-A`.
@@ -481,6 +483,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
         ascii: false,
         noheadings: false,
         shellvar: false,
+        notruncate: false,
         bytes: false,
         all: false,
         first_only: false,
@@ -567,7 +570,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
             Opt::Json => o.output = Output::Json,
             Opt::FirstOnly => o.first_only = true,
             Opt::TabFile => o.files.push(PathBuf::from(arg)),
-            Opt::Notruncate => {}
+            Opt::Notruncate => o.notruncate = true,
             Opt::Output => outarg = Some(arg),
             Opt::OutputAll => {
                 o.columns = ALL_COLUMNS

@@ -95,16 +95,18 @@ const RIGHT: u8 = 1;
 const TRUNC: u8 = 2;
 const TREE: u8 = 4;
 const WRAP: u8 = 8;
+const NOEXTREMES: u8 = 16;
+const STRICTWIDTH: u8 = 32;
 
 impl Col {
     /// (header, width hint, flags) as in util-linux's `infos[]`.
     fn info(self) -> (&'static str, f64, u8) {
         match self {
-            Col::Target => ("TARGET", 0.30, TREE),
-            Col::Action => ("ACTION", 10.0, 0),
+            Col::Target => ("TARGET", 0.30, TREE | NOEXTREMES),
+            Col::Action => ("ACTION", 10.0, STRICTWIDTH),
             Col::Avail => ("AVAIL", 5.0, RIGHT),
             Col::Freq => ("FREQ", 1.0, RIGHT),
-            Col::Fsroot => ("FSROOT", 0.25, 0),
+            Col::Fsroot => ("FSROOT", 0.25, NOEXTREMES),
             Col::Fstype => ("FSTYPE", 0.10, TRUNC),
             Col::FsOptions => ("FS-OPTIONS", 0.10, TRUNC),
             Col::Id => ("ID", 2.0, RIGHT),
@@ -124,7 +126,7 @@ impl Col {
             Col::Passno => ("PASSNO", 1.0, RIGHT),
             Col::Propagation => ("PROPAGATION", 0.10, 0),
             Col::Size => ("SIZE", 5.0, RIGHT),
-            Col::Source => ("SOURCE", 0.25, 0),
+            Col::Source => ("SOURCE", 0.25, NOEXTREMES),
             Col::Sources => ("SOURCES", 0.25, WRAP),
             Col::Tid => ("TID", 4.0, RIGHT),
             Col::UniqId => ("UNIQ-ID", 10.0, RIGHT),
@@ -226,6 +228,12 @@ impl Col {
         }
         if flags & TREE != 0 && tree {
             c = c.tree();
+        }
+        if flags & NOEXTREMES != 0 {
+            c = c.noextremes();
+        }
+        if flags & STRICTWIDTH != 0 {
+            c = c.strict_width();
         }
         if flags & WRAP != 0 {
             c = c.multiline().json(JsonType::ArrayString);
@@ -460,5 +468,29 @@ mod tests {
         assert_eq!(human_size(4096 * 1000), "3.9M");
         assert_eq!(human_size(1023 * 1024 + 500), "1023.5K");
         assert_eq!(human_size((1 << 20) - 1), "1024K");
+    }
+
+    /// The libsmartcols flags of util-linux 2.42's `infos[]` (the same as
+    /// 2.38's for the columns both have): they decide what a terminal cuts.
+    #[test]
+    fn terminal_flags_are_util_linux_ones() {
+        let flags = |c: Col| {
+            let col = c.column(true, false);
+            (
+                col.width_hint,
+                col.tree,
+                col.noextremes,
+                col.trunc,
+                col.strict_width,
+            )
+        };
+        assert_eq!(flags(Col::Target), (0.30, true, true, false, false));
+        assert_eq!(flags(Col::Source), (0.25, false, true, false, false));
+        assert_eq!(flags(Col::Fsroot), (0.25, false, true, false, false));
+        assert_eq!(flags(Col::Options), (0.10, false, false, true, false));
+        assert_eq!(flags(Col::VfsOptions), (0.20, false, false, true, false));
+        assert_eq!(flags(Col::Action), (10.0, false, false, false, true));
+        assert_eq!(flags(Col::Sources), (0.25, false, false, false, false));
+        assert!(Col::Sources.column(true, false).multiline);
     }
 }

@@ -428,7 +428,8 @@ pub fn run(opts: &Options) -> i32 {
             .columns
             .iter()
             .map(|&c| {
-                let col = c.column(opts.tree, opts.bytes);
+                let mut col = c.column(opts.tree, opts.bytes);
+                col.trunc &= !opts.notruncate;
                 match &uri {
                     Some(u) if c == columns::Col::Target => col.uri(u.clone()),
                     _ => col,

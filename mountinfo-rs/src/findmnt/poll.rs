@@ -255,7 +255,9 @@ pub fn run(
         }
         if count > 0 {
             // The header is printed with the first batch only (widths still
-            // count it); each batch but JSON ends with an empty line.
+            // count it); each batch but JSON ends with an empty line. Each
+            // batch is fitted to the terminal on its own.
+            table.terminal = common::table::Terminal::stdout();
             let mut text = table.render(common::table::Glyphs::Ascii);
             let has_header = !opts.noheadings && matches!(opts.output, Output::Human | Output::Raw);
             if header_done && has_header {

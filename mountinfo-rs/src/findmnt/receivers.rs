@@ -162,10 +162,13 @@ pub fn run(path: &Path, opts: &Options) -> i32 {
     };
 
     let num = |c: Column| c.right().json(JsonType::Number);
+    // Flags as findmnt's columns of the same names.
+    let mut fstype = Column::new("FSTYPE").hint(0.1);
+    fstype.trunc = !opts.notruncate;
     let columns = vec![
-        Column::new("TARGET").hint(0.3),
-        Column::new("SOURCE").hint(0.25),
-        Column::new("FSTYPE").hint(0.1).trunc(),
+        Column::new("TARGET").hint(0.3).noextremes(),
+        Column::new("SOURCE").hint(0.25).noextremes(),
+        fstype,
         Column::new("RELATION"),
         num(Column::new("MNTNS").hint(10.0)),
         num(Column::new("PID").hint(5.0)),
