@@ -646,10 +646,29 @@ fn conflicting_options_use_the_2_42_wording() {
 }
 
 #[test]
-#[ignore = "the mountinfo parser (mountinfo.rs) splits fields on single spaces and keeps \\ooo > \\377 literal; libmount skips runs of blanks and tabs and wraps the value"]
 fn libmount_accepts_runs_of_blanks_between_fields() {
     let data = b"20 1 8:4 / / rw - ext3 /dev/sda4 rw\n21  20 0:53 / /d rw - tmpfs d rw\n22 20 0:52 / /c\\777x rw - tmpfs c rw\n";
     assert_same("blanks", data, &[]);
+}
+
+/// libmount's field rules on lines the kernel would not write: tabs and
+/// runs of blanks as separators, leading blanks, an escape that is a NUL
+/// byte (the C string ends there), a raw NUL byte, optional fields with
+/// tabs, a tab after the type, no superblock options, no " - ".
+#[test]
+fn libmount_field_rules_on_hostile_lines() {
+    let data = b"20 1 8:4 / / rw - ext3 /dev/sda4 rw
+21\t20\t0:53\t/\t/tab\trw\t- tmpfs t rw
+  22 20 0:54 / /lead rw - tmpfs l rw
+23 20 0:55 / /nul\\000x rw - tmpfs n rw
+24 20 0:56 / /raw\0nul rw - tmpfs r rw
+25 20 0:57 / /opt rw shared:1\tmaster:2 - tmpfs o rw
+26 20 0:58 / /typetab rw - tmpfs\tsrc rw
+27 20 0:59 / /noopts rw - tmpfs src
+28 20 0:60 / /nosep rw tmpfs src rw
+29 20 0:61 / /dash2 rw -  tmpfs  rw
+";
+    assert_same("hostile-fields", data, &[]);
 }
 
 // ---------------------------------------------------------------------------

@@ -13,12 +13,14 @@
 //! fields (`shared:N`, `master:N`, `propagate_from:N`, `unbindable`), a lone
 //! `-`, filesystem type, mount source, per-superblock options.
 //!
-//! Fields are separated by single spaces; the kernel escapes space, tab,
+//! The kernel separates fields by single spaces and escapes space, tab,
 //! newline and backslash in paths as `\ooo` octal, so any other byte
 //! (including `\r` and bytes that are not UTF-8) appears raw. An empty source
-//! shows as two adjacent spaces, and a source may itself be `-`: only the
-//! first lone `-` after field 6 separates the optional fields. Every field is
-//! kept as bytes, unescaped; option order is kept as the kernel wrote it.
+//! shows as two adjacent spaces, and a source may itself be `-`: the first
+//! `" - "` after field 6 ends the optional fields. Files that did not come
+//! from the kernel are read by libmount's rules (runs of spaces and tabs
+//! separate fields; see [`MountEntry::parse`]). Every field is kept as
+//! bytes, unescaped; option order is kept as the kernel wrote it.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -39,11 +41,11 @@ pub struct Propagation {
 }
 
 impl Propagation {
-    /// Parses the optional fields (`shared:1 master:2 ...`); unknown tags are
-    /// ignored, as proc(5) asks of readers.
+    /// Parses the optional fields (`shared:1 master:2 ...`, separated by
+    /// blanks); unknown tags are ignored, as proc(5) asks of readers.
     pub fn parse(fields: &[u8]) -> Propagation {
         let mut p = Propagation::default();
-        for field in fields.split(|&b| b == b' ').filter(|f| !f.is_empty()) {
+        for field in fields.split(|&b| is_blank(b)).filter(|f| !f.is_empty()) {
             let (tag, value) = match field.iter().position(|&b| b == b':') {
                 Some(i) => (&field[..i], Some(&field[i + 1..])),
                 None => (field, None),
@@ -110,8 +112,10 @@ pub struct MountEntry {
     pub fs_options: OsString,
 }
 
-/// Decodes the kernel's `\ooo` octal escapes (three octal digits, value at
-/// most 0o377); any other backslash sequence is kept literally.
+/// Decodes `\ooo` octal escapes as libmount's `unmangle()` does: a
+/// backslash and three octal digits are one byte, `64*a + 8*b + c` cut to
+/// eight bits (so `\400` is 0); any other backslash stays. As in C, the
+/// value ends at its first NUL byte.
 pub fn unescape(field: &[u8]) -> OsString {
     let Some(first) = field.iter().position(|&b| b == b'\\') else {
         return OsString::from_vec(field.to_vec());
@@ -120,20 +124,20 @@ pub fn unescape(field: &[u8]) -> OsString {
     out.extend_from_slice(&field[..first]);
     let mut i = first;
     while i < field.len() {
-        if let (b'\\', Some(digits)) = (field[i], field.get(i + 1..i + 4)) {
-            if digits.iter().all(|d| (b'0'..=b'7').contains(d)) {
-                let value = digits
-                    .iter()
-                    .fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
-                if let Ok(byte) = u8::try_from(value) {
-                    out.push(byte);
-                    i += 4;
-                    continue;
-                }
+        if let (b'\\', Some(&[a, b, c])) = (field[i], field.get(i + 1..i + 4)) {
+            if [a, b, c].iter().all(|d| (b'0'..=b'7').contains(d)) {
+                let value = 64 * u32::from(a - b'0') + 8 * u32::from(b - b'0') + u32::from(c - b'0');
+                // Eight bits, as the C char it is stored in.
+                out.push(value.to_le_bytes()[0]);
+                i += 4;
+                continue;
             }
         }
         out.push(field[i]);
         i += 1;
+    }
+    if let Some(nul) = out.iter().position(|&b| b == 0) {
+        out.truncate(nul);
     }
     OsString::from_vec(out)
 }
@@ -153,45 +157,70 @@ fn number(field: &[u8]) -> Option<u32> {
     Some(n)
 }
 
+/// libmount's field separators: spaces and tabs.
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `s` without its leading blanks.
+fn skip_blanks(s: &[u8]) -> &[u8] {
+    let n = s.iter().position(|&b| !is_blank(b)).unwrap_or(s.len());
+    &s[n..]
+}
+
+/// The word at the start of `s` (up to a blank) and the rest.
+fn word(s: &[u8]) -> (&[u8], &[u8]) {
+    let n = s.iter().position(|&b| is_blank(b)).unwrap_or(s.len());
+    s.split_at(n)
+}
+
+/// The next word of `s` after its leading blanks, unescaped; `None` when
+/// it is empty (libmount's `unmangle()` fails on an empty word).
+fn next_field(s: &[u8]) -> Option<(OsString, &[u8])> {
+    let (w, rest) = word(skip_blanks(s));
+    (!w.is_empty()).then(|| (unescape(w), rest))
+}
+
 impl MountEntry {
-    /// Parses one line (without its newline); `None` if it is malformed.
+    /// Parses one line (without its newline; it ends at a NUL byte) as
+    /// libmount's `mnt_parse_mountinfo_line()` does: fields separated by
+    /// runs of spaces and tabs, the optional fields up to the first
+    /// `" - "`, an empty source where two spaces follow the type, and the
+    /// superblock options required. `None` if it is malformed.
     pub fn parse(line: &[u8]) -> Option<MountEntry> {
-        // Eleven fields and usually one or two optional ones.
-        let mut fields: Vec<&[u8]> = Vec::with_capacity(16);
-        fields.extend(line.split(|&b| b == b' '));
-        if fields.len() < 10 {
+        let line = line.split(|&b| b == 0).next().unwrap_or_default();
+        let (id, s) = word(skip_blanks(line));
+        let (parent, s) = word(skip_blanks(s));
+        let (devno, s) = word(skip_blanks(s));
+        let (major, minor) = devno.split_at(devno.iter().position(|&b| b == b':')?);
+        let (root, s) = next_field(s)?;
+        let (target, s) = next_field(s)?;
+        let (vfs_options, s) = next_field(s)?;
+        let sep = s.windows(3).position(|w| w == b" - ")?;
+        let opt_fields = s.get(1..sep).unwrap_or_default().to_vec();
+        let (fstype, s) = next_field(&s[sep + 3..])?;
+        if s.is_empty() {
             return None;
         }
-        let (major, minor) = {
-            let f = fields[2];
-            let colon = f.iter().position(|&b| b == b':')?;
-            (number(&f[..colon])?, number(&f[colon + 1..])?)
+        let (source, s) = if s.starts_with(b"  ") {
+            (OsString::new(), s)
+        } else {
+            next_field(s)?
         };
-        // The separator is the first lone "-" after the six fixed fields.
-        let sep = 6 + fields[6..].iter().position(|f| *f == b"-")?;
-        let after = &fields[sep + 1..];
-        if after.len() < 2 {
-            return None;
-        }
-        let opt_fields = fields[6..sep].join(&b' ');
+        let (fs_options, _) = next_field(s)?;
         Some(MountEntry {
-            id: number(fields[0])?,
-            parent: number(fields[1])?,
-            major,
-            minor,
-            root: unescape(fields[3]),
-            target: unescape(fields[4]),
-            vfs_options: unescape(fields[5]),
+            id: number(id)?,
+            parent: number(parent)?,
+            major: number(major)?,
+            minor: number(&minor[1..])?,
+            root,
+            target,
+            vfs_options,
             propagation: Propagation::parse(&opt_fields),
             opt_fields: OsString::from_vec(opt_fields),
-            fstype: unescape(after[0]),
-            source: unescape(after[1]),
-            // Anything past field 11 cannot come from the kernel (it escapes
-            // spaces); keep it rather than lose it.
-            fs_options: match after {
-                [_, _, options] => unescape(options),
-                _ => unescape(&after[2..].join(&b' ')),
-            },
+            fstype,
+            source,
+            fs_options,
         })
     }
 
@@ -285,7 +314,10 @@ mod tests {
         let e = entry("40 1 0:50 / /a\\040b\\011c\\012d\\134e\rf rw - tmpfs x\\040y rw");
         assert_eq!(e.target.as_bytes(), b"/a b\tc\nd\\e\rf");
         assert_eq!(e.source, "x y");
-        assert_eq!(unescape(b"\\400\\12x\\"), OsString::from("\\400\\12x\\"));
+        assert_eq!(unescape(b"\\12x\\"), OsString::from("\\12x\\"));
+        // libmount keeps eight bits of \ooo, and a C string ends at NUL.
+        assert_eq!(unescape(b"a\\777b"), OsString::from_vec(b"a\xffb".to_vec()));
+        assert_eq!(unescape(b"a\\400b"), OsString::from("a"));
         let e = MountEntry::parse(b"40 1 0:50 / /\xff\xfe rw - tmpfs t rw").expect("non-UTF-8");
         assert_eq!(e.target.as_bytes(), b"/\xff\xfe");
     }

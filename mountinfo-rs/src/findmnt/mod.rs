@@ -157,9 +157,7 @@ pub fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>,
         }
         let fmt = *format.get_or_insert_with(|| tabs::guess_format(line));
         let parsed = match fmt {
-            TabFormat::Mountinfo => MountEntry::parse(line)
-                .filter(|e| !e.fs_options.is_empty())
-                .map(|e| (e, None)),
+            TabFormat::Mountinfo => MountEntry::parse(line).map(|e| (e, None)),
             TabFormat::Fstab => tabs::parse_fstab_line(line).map(|(e, x)| (e, Some(x))),
         };
         match parsed {
