@@ -1381,12 +1381,12 @@ fn poll_reports_mount_remount_move_and_umount() {
         "{text}"
     );
     for line in [
-        "mount T/a x  \n\n",
-        "remount T/a x  rw,relatime\n\n",
-        "move T/b x T/a \n\n",
-        "umount T/b x T/b ro,relatime\n\n",
+        // One line per event, no empty line after a batch (util-linux
+        // ends the last row only).
+        "ACTION TARGET SOURCE OLD-TARGET OLD-OPTIONS\nmount T/a x  \nremount T/a x  rw,relatime\n\
+         move T/b x T/a \numount T/b x T/b ro,relatime\n---\n",
         // ACTION is widened to its width hint (10), as in util-linux 2.42.
-        "---\numount     T/b\n\n",
+        "---\numount     T/b\nfindmnt: unknown",
         "findmnt: unknown action: bogus,mount\nrc=1\n",
         "findmnt: --poll accepts only one file, but more specified by --tab-file\nrc=1\n",
     ] {
@@ -1445,4 +1445,23 @@ fn uniq_id_selects_the_mount_a_listmount_id_names() {
         return;
     }
     assert_eq!(text, "uniqsrc\n");
+}
+
+/// With `-y` a header is sized by the column's own name and printed as the
+/// shell-variable name, which may overflow it (`USE_PCT` over `USE%`'s
+/// four columns), as in util-linux.
+#[test]
+fn shellvar_headers_keep_the_width_of_the_column_name() {
+    if !root() {
+        return;
+    }
+    let out = sh("mkdir m; /usr/bin/mount -t tmpfs -o size=1m use m; \
+         for f in /usr/bin/findmnt findmnt; do \
+           $f -y -o TARGET,USE%,SOURCE $T/m; $f -y -o USE%,TARGET $T/m; done");
+    let text = ok(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(lines[..4], lines[4..], "{text}");
+    assert_eq!(lines[2], "USE_PCT TARGET", "{text}");
+    assert!(lines[3].starts_with("  0% /"), "{text}");
 }

@@ -670,7 +670,10 @@ impl Table {
         let headers: Vec<Option<usize>> = self
             .columns
             .iter()
-            .map(|col| (!self.noheadings).then(|| Encoded::new(&self.column_name(col)).width))
+            // The header's width is the column's own name's: with -y the
+            // shell-variable spelling is put in its place only when printed
+            // (libsmartcols), and may overflow (`USE_PCT` over `13%`).
+            .map(|col| (!self.noheadings).then(|| Encoded::new(col.name.as_bytes()).width))
             .collect();
         let widths = self
             .columns

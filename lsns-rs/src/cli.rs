@@ -302,7 +302,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                 "--task is mutually exclusive with <namespace>",
             )));
         }
-        o.namespace = Some(u64_arg(first, "invalid namespace argument")?);
+        // 0 selects nothing in util-linux (`if (ls.fltr_ns)`): every
+        // namespace is listed, with the columns a NAMESPACE brings.
+        o.namespace = Some(u64_arg(first, "invalid namespace argument")?).filter(|&n| n != 0);
         if o.tree == Tree::None && !force_list {
             o.tree = Tree::Process;
         }
@@ -382,6 +384,8 @@ mod tests {
         );
         assert_eq!(run(&["-Tx"]).expect_err("bad"), "unknown tree type: x");
         assert_eq!(run(&["--tree="]).expect_err("empty"), "unknown tree type: ");
+        // NAMESPACE 0 filters nothing, as in util-linux.
+        assert_eq!(run(&["0"]).expect("zero").namespace, None);
     }
 
     #[test]

@@ -118,7 +118,8 @@ pub struct MountEntry {
 /// value ends at its first NUL byte.
 pub fn unescape(field: &[u8]) -> OsString {
     let Some(first) = field.iter().position(|&b| b == b'\\') else {
-        return OsString::from_vec(field.to_vec());
+        let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
+        return OsString::from_vec(field[..end].to_vec());
     };
     let mut out = Vec::with_capacity(field.len());
     out.extend_from_slice(&field[..first]);
@@ -126,7 +127,8 @@ pub fn unescape(field: &[u8]) -> OsString {
     while i < field.len() {
         if let (b'\\', Some(&[a, b, c])) = (field[i], field.get(i + 1..i + 4)) {
             if [a, b, c].iter().all(|d| (b'0'..=b'7').contains(d)) {
-                let value = 64 * u32::from(a - b'0') + 8 * u32::from(b - b'0') + u32::from(c - b'0');
+                let value =
+                    64 * u32::from(a - b'0') + 8 * u32::from(b - b'0') + u32::from(c - b'0');
                 // Eight bits, as the C char it is stored in.
                 out.push(value.to_le_bytes()[0]);
                 i += 4;
@@ -318,6 +320,10 @@ mod tests {
         // libmount keeps eight bits of \ooo, and a C string ends at NUL.
         assert_eq!(unescape(b"a\\777b"), OsString::from_vec(b"a\xffb".to_vec()));
         assert_eq!(unescape(b"a\\400b"), OsString::from("a"));
+        // Found by the fstab fuzz target: a raw NUL ended the value only
+        // when the field also held a backslash.
+        assert_eq!(unescape(b"a\0b"), OsString::from("a"));
+        assert_eq!(unescape(b"a\0b\\040"), OsString::from("a"));
         let e = MountEntry::parse(b"40 1 0:50 / /\xff\xfe rw - tmpfs t rw").expect("non-UTF-8");
         assert_eq!(e.target.as_bytes(), b"/\xff\xfe");
     }

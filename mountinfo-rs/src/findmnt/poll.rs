@@ -255,8 +255,9 @@ pub fn run(
         }
         if count > 0 {
             // The header is printed with the first batch only (widths still
-            // count it); each batch but JSON ends with an empty line. Each
-            // batch is fitted to the terminal on its own.
+            // count it); each batch but JSON ends with its last row's
+            // newline, nothing more. Each batch is fitted to the terminal
+            // on its own.
             table.terminal = common::table::Terminal::stdout();
             let mut text = table.render(common::table::Glyphs::Ascii);
             let has_header = !opts.noheadings && matches!(opts.output, Output::Human | Output::Raw);
@@ -265,7 +266,7 @@ pub fn run(
                 text.drain(..cut);
             }
             header_done = true;
-            if opts.output != Output::Json {
+            if opts.output != Output::Json && !text.ends_with(b"\n") {
                 text.push(b'\n');
             }
             let mut out = std::io::stdout().lock();
