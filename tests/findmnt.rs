@@ -651,6 +651,24 @@ fn libmount_accepts_runs_of_blanks_between_fields() {
     assert_same("blanks", data, &[]);
 }
 
+/// A `/proc/swaps` file (recognised by its `Filename<TAB>` header): each
+/// swap area a `swap` entry with only a source, a deleted file's
+/// ` (deleted)` cut off; a line with a bad number is a parse error.
+#[test]
+fn swaps_files_are_read_as_libmount_reads_them() {
+    let data = b"Filename\t\t\t\tType\t\tSize\tUsed\tPriority
+/dev/dm-2                               partition\t8151036\t2283436\t-2
+/some/swapfile                          file            111     111     0
+/some/swapfile2\\040(deleted)            file            111     111     0
+/bad                                    file            x       111     0
+";
+    assert_same(
+        "swaps",
+        data,
+        &[&["-S", "/some/swapfile2"], &["-t", "swap", "-J"]],
+    );
+}
+
 /// libmount's field rules on lines the kernel would not write: tabs and
 /// runs of blanks as separators, leading blanks, an escape that is a NUL
 /// byte (the C string ends there), a raw NUL byte, optional fields with

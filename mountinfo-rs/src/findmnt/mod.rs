@@ -156,9 +156,13 @@ pub fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>,
             continue;
         }
         let fmt = *format.get_or_insert_with(|| tabs::guess_format(line));
+        if fmt == TabFormat::Swaps && line.starts_with(tabs::SWAPS_HEADER) {
+            continue;
+        }
         let parsed = match fmt {
             TabFormat::Mountinfo => MountEntry::parse(line).map(|e| (e, None)),
             TabFormat::Fstab => tabs::parse_fstab_line(line).map(|(e, x)| (e, Some(x))),
+            TabFormat::Swaps => tabs::parse_swaps_line(line).map(|(e, x)| (e, Some(x))),
         };
         match parsed {
             Some(p) => entries.push(p),
@@ -295,7 +299,7 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
             Entry::new(e, tid).with_extra(x)
         }));
     }
-    let kernel = format != Some(TabFormat::Fstab);
+    let kernel = !matches!(format, Some(TabFormat::Fstab | TabFormat::Swaps));
     if opts.source == Source::Mtab && opts.files.is_empty() {
         merge_utab(&mut entries);
     }

@@ -38,9 +38,15 @@ pub enum TabFormat {
     Mountinfo,
     /// fstab(5) (and `/proc/mounts`).
     Fstab,
+    /// `/proc/swaps` (its first line is `Filename\t...`).
+    Swaps,
 }
 
-/// libmount `guess_table_format()`: sscanf `"%u %u"` succeeds on mountinfo.
+/// The header line of `/proc/swaps`.
+pub const SWAPS_HEADER: &[u8] = b"Filename\t";
+
+/// libmount `guess_table_format()`: sscanf `"%u %u"` succeeds on mountinfo,
+/// a `Filename<TAB>` line starts swaps.
 pub fn guess_format(line: &[u8]) -> TabFormat {
     fn uint(s: &[u8]) -> Option<&[u8]> {
         let s = s.trim_ascii_start();
@@ -53,8 +59,63 @@ pub fn guess_format(line: &[u8]) -> TabFormat {
     }
     match uint(line).and_then(uint) {
         Some(_) => TabFormat::Mountinfo,
+        None if line.starts_with(SWAPS_HEADER) => TabFormat::Swaps,
         None => TabFormat::Fstab,
     }
+}
+
+/// libmount `mnt_parse_swaps_line()`: `FILENAME TYPE SIZE USED PRIORITY`
+/// as an entry of type `swap` with only a source (a deleted swap file's
+/// ` (deleted)` cut off); `None` for a parse error.
+pub fn parse_swaps_line(line: &[u8]) -> Option<(MountEntry, Extra)> {
+    let (source, s) = field(line);
+    let mut source = source?.into_vec();
+    if let Some(kept) = source.strip_suffix(b" (deleted)").map(<[u8]>::len) {
+        source.truncate(kept);
+    }
+    // The swap type (`partition`, `file`) is read but not shown.
+    let (swap_type, s) = field(s);
+    swap_type.as_ref()?;
+    let (size, s) = unsigned(skip_blanks(s))?;
+    let (used, s) = unsigned(skip_blanks(s))?;
+    let (priority, bad, _) = s32(skip_blanks(s));
+    if priority.is_none() || bad || size.is_none() || used.is_none() {
+        return None;
+    }
+    let entry = MountEntry {
+        id: 0,
+        parent: 0,
+        major: 0,
+        minor: 0,
+        root: OsString::new(),
+        target: OsString::new(),
+        vfs_options: OsString::new(),
+        opt_fields: OsString::new(),
+        propagation: Propagation::default(),
+        fstype: OsString::from("swap"),
+        source: OsString::from_vec(source),
+        fs_options: OsString::new(),
+    };
+    Some((
+        entry,
+        Extra {
+            fstab: true,
+            ..Extra::default()
+        },
+    ))
+}
+
+/// libmount `next_u64()`: decimal digits up to a blank or the end of the
+/// line; `None` (a parse error) for anything else. The value, if any, and
+/// the rest.
+fn unsigned(s: &[u8]) -> Option<(Option<u64>, &[u8])> {
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (digits, rest) = s.split_at(n);
+    if n == 0 || !matches!(rest.first(), Some(b' ' | b'\t')) {
+        return None;
+    }
+    let value = std::str::from_utf8(digits).ok()?.parse().ok();
+    Some((value, rest))
 }
 
 /// The next blank-separated field and the rest (libmount `unmangle()`):
