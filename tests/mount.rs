@@ -874,3 +874,152 @@ fn differential_fake_loop_mount_attaches_nothing() {
         "mount: /dev/loopN mounted on $T/m.\n".repeat(3) + "done\nrc=0\n---\n"
     );
 }
+
+/// The utab lines, `[utab]` first; the `ID=` field that 2.42 adds for a
+/// new filesystem is left out (2.38 writes none; checked by
+/// `utab_lines_carry_the_new_mount_id`).
+const UTAB: &str = "ut() { echo '[utab]'; sed 's/^ID=[0-9]* //' $T/.utab 2>/dev/null; }; ";
+
+/// libmount's userspace mount table: which options go there, the line
+/// format (escapes, `ROOT=`/`BINDSRC=` of a bind), remount, move, `-n`,
+/// `--fake`, umount; `mount` and `findmnt -m` show the recorded options.
+#[test]
+fn differential_utab_records_userspace_options() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b c d r",
+        &format!(
+            "{UTAB}$MOUNT -t tmpfs -o size=1m,x-foo=bar,X-hidden,nofail,_netdev,defaults,comment=c hx a; ut; \
+             $MOUNT | grep \" $T/a \"; /usr/bin/findmnt -m -n -o TARGET,OPTIONS $T/a; \
+             mkdir a/sub; $MOUNT --bind -o x-bnd a/sub b; ut; \
+             $MOUNT -o remount,x-new a; ut; $MOUNT --move b c; ut; \
+             $MOUNT -n -t tmpfs -o x-nomtab hz d; ut; $MOUNT -t tmpfs plain d; ut; \
+             $MOUNT -o remount,ro d; ut; $MOUNT -o remount,x-r,rw d; ut; \
+             $MOUNT -f -t tmpfs -o 'x-q=a b' 'src sp' d; ut; $MOUNT | grep \" $T/\"; \
+             $UMOUNT c; ut; $UMOUNT -l a; ut; $UMOUNT -n d; ut; $UMOUNT --fake d; ut; \
+             $UMOUNT d; ut; \
+             LIBMOUNT_UTAB=$T/r/m/utab $MOUNT -t tmpfs x a; echo rc=$?; stat -c %a r/m; ls -A r/m"
+        ),
+    );
+    assert!(
+        out.contains("[utab]\nSRC=hx TARGET=$T/a ROOT=/ OPTS=x-foo=bar,_netdev\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("hx on $T/a type tmpfs (rw,relatime,size=1024k,x-foo=bar,_netdev)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("$T/a rw,relatime,size=1024k,x-foo=bar,_netdev\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SRC=hx TARGET=$T/b ROOT=/sub BINDSRC=$T/a/sub OPTS=x-bnd\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("OPTS=x-foo=bar,_netdev,x-new\nSRC=hx TARGET=$T/c "),
+        "{out}"
+    );
+    assert!(!out.contains("x-nomtab"), "{out}");
+    assert!(
+        out.contains("SRC=plain TARGET=$T/d ROOT=/ OPTS=x-r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SRC=src\\040sp TARGET=$T/d ROOT=/ OPTS=x-q=a\\040b\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("plain on $T/d type tmpfs (rw,relatime,x-r)\n"),
+        "{out}"
+    );
+    // Every line gone again; the utab directory made even for a mount
+    // with nothing to record.
+    assert!(out.ends_with("[utab]\nrc=0\n755\nrc=0\n---\n"), "{out}");
+}
+
+/// What 2.42 does beyond 2.38: `ID=` of a new filesystem (the mount
+/// beneath with `--beneath`; none for a bind), duplicate options merged,
+/// no failure when utab cannot be written (2.38 fails with exit 16: fixed
+/// by 2.42's "libmount: Fix access check for utab in context"), and
+/// `<utab>.event` touched for utab monitors. The file is replaced whole
+/// (mode 0644) under `<utab>.lock` (mode 0600), leaving no temporary file.
+#[test]
+fn utab_lines_carry_the_new_mount_id() {
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "id() { awk -v m=$T/$1 -v s=$2 '$5 == m && $(NF-1) == s { print $1 }' /proc/self/mountinfo; }; \
+         mkdir a b c r; mount -t tmpfs -o x-foo=bar,x-a,X-b,x-a hx a; \
+         mount --bind -o x-bnd a b; mount -t tmpfs top c; mount --beneath -t tmpfs -o x-under under c; \
+         sed -e \"s/^ID=$(id a hx) /ID=<a> /\" -e \"s/^ID=$(id c under) /ID=<under> /\" -e \"s|$T|T|g\" .utab; \
+         mount | grep \" $T/a \" | sed \"s|$T|T|g\"; \
+         findmnt -m -n -o OPTIONS $T/a; \
+         stat -c '%a %n' .utab .utab.lock .utab.event; ls -A | tr '\\n' ' '; echo; \
+         /usr/bin/mount -t tmpfs -o ro rofs r; \
+         LIBMOUNT_UTAB=$T/r/utab mount -t tmpfs -o x-foo y a; echo rc=$?; \
+         LIBMOUNT_UTAB=$T/nonexist/m/utab mount -t tmpfs -o x-foo z a; echo rc=$?; ls -A r",
+    );
+    assert_eq!(
+        ok(&out),
+        "ID=<a> SRC=hx TARGET=T/a ROOT=/ OPTS=x-foo=bar,x-a\n\
+         SRC=hx TARGET=T/b ROOT=/ BINDSRC=T/a OPTS=x-bnd\n\
+         ID=<under> SRC=under TARGET=T/c ROOT=/ OPTS=x-under\n\
+         hx on T/a type tmpfs (rw,relatime,x-foo=bar,x-a)\n\
+         rw,relatime,x-foo=bar,x-a\n\
+         644 .utab\n600 .utab.lock\n644 .utab.event\n\
+         .utab .utab.event .utab.lock a b c r \n\
+         rc=0\nrc=0\n"
+    );
+}
+
+/// Helpers for the utab tests: `mount.quiet` succeeds without writing
+/// utab, `mount.writer` writes its own line (as libmount-based helpers do).
+const UTAB_HELPERS: &str = "/usr/bin/mount -t tmpfs sbin /usr/sbin; mkdir m src; \
+     printf '#!/bin/sh\\nexit 0\\n' > /sbin/mount.quiet; \
+     printf '#!/bin/sh\\necho \"SRC=$1 TARGET=$2 ROOT=/ OPTS=x-own,uhelper=me\" >> $LIBMOUNT_UTAB\\n' \
+     > /sbin/mount.writer; chmod +x /sbin/mount.quiet /sbin/mount.writer";
+
+/// After a `/sbin/mount.TYPE` helper, mount writes the line the helper did
+/// not (no `ID=`: mount made no mount itself), and none when the helper's
+/// line has every option.
+#[test]
+fn differential_utab_after_a_mount_helper() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        UTAB_HELPERS,
+        &format!(
+            "{UTAB}$MOUNT -t quiet -o x-q src m; echo rc=$?; ut; \
+             $MOUNT -t writer -o x-own src m; echo rc=$?; ut"
+        ),
+    );
+    assert_eq!(
+        out,
+        "rc=0\n[utab]\nSRC=$T/src TARGET=$T/m ROOT=/ OPTS=x-q\nrc=0\n[utab]\n\
+         SRC=$T/src TARGET=$T/m ROOT=/ OPTS=x-q\n\
+         SRC=$T/src TARGET=$T/m ROOT=/ OPTS=x-own,uhelper=me\nrc=0\n---\n"
+    );
+}
+
+/// 2.42 adds to a helper's line the options it lacks ("libmount: add
+/// missing utab options after helper call"; 2.38 leaves the line as is).
+#[test]
+fn a_helper_line_gets_the_options_it_lacks() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{UTAB_HELPERS}; mount -t writer -o x-own,x-more src m; echo rc=$?; \
+         sed \"s|$T|T|g\" .utab"
+    ));
+    assert_eq!(
+        ok(&out),
+        "rc=0\nSRC=T/src TARGET=T/m ROOT=/ OPTS=x-own,uhelper=me,x-more\n"
+    );
+}

@@ -373,3 +373,63 @@ fn differential_umount_helpers() {
     assert!(out.contains("rc=6\n"), "{out}");
     assert!(out.contains("T/r\n") && !out.contains("T/s\n"), "{out}");
 }
+
+/// The utab lines, `[utab]` first, without the `ID=` field 2.38 does not
+/// write.
+const UTAB: &str = "ut() { echo '[utab]'; sed 's/^ID=[0-9]* //' $T/.utab 2>/dev/null; }; ";
+
+/// umount removes the utab line of what it unmounted: the last line of
+/// that mount point (a stack loses its top line first), each mount of
+/// `-R`, with `-l` too; `--fake` removes it without unmounting; `-n`
+/// unmounts and keeps it.
+#[test]
+fn differential_umount_removes_utab_lines() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a b c; /usr/bin/mount -t tmpfs -o x-top top a; mkdir a/s1 a/s2; \
+         /usr/bin/mount -t tmpfs -o x-s1 s1 a/s1; /usr/bin/mount -t tmpfs -o x-s2 s2 a/s2; \
+         mkdir a/s2/deep; /usr/bin/mount -t tmpfs -o x-deep deep a/s2/deep; \
+         /usr/bin/mount -t tmpfs -o x-low low b; /usr/bin/mount -t tmpfs -o x-high high b; \
+         /usr/bin/mount -t tmpfs -o x-c c c",
+        &format!(
+            "{UTAB}ut; $UMOUNT -R a; echo rc=$?; ut; $UMOUNT b; ut; $UMOUNT -n b; ut; \
+             $UMOUNT --fake c; ut; $UMOUNT -l c; echo rc=$?; ut"
+        ),
+    );
+    assert!(
+        out.contains(
+            "rc=0\n[utab]\nSRC=low TARGET=$T/b ROOT=/ OPTS=x-low\nSRC=high TARGET=$T/b ROOT=/ OPTS=x-high\n\
+             SRC=c TARGET=$T/c ROOT=/ OPTS=x-c\n[utab]\nSRC=low TARGET=$T/b ROOT=/ OPTS=x-low\n\
+             SRC=c TARGET=$T/c ROOT=/ OPTS=x-c\n[utab]\nSRC=low TARGET=$T/b ROOT=/ OPTS=x-low\n\
+             SRC=c TARGET=$T/c ROOT=/ OPTS=x-c\n[utab]\nSRC=low TARGET=$T/b ROOT=/ OPTS=x-low\n\
+             rc=0\n[utab]\nSRC=low TARGET=$T/b ROOT=/ OPTS=x-low\nrc=0\n---\n"
+        ),
+        "{out}"
+    );
+}
+
+/// Where util-linux leaves utab wrong, nsbox does not: once one target of
+/// a run was looked up by statfs(2) (a directory without a utab line),
+/// libmount's no-utab flag stays set for the rest of the run, so `-R`
+/// leaves the lines of the mounts unmounted after it; and `-r` that
+/// remounts a busy filesystem read-only removes the line of a mount that
+/// is still there.
+#[test]
+fn umount_keeps_utab_right_where_util_linux_does_not() {
+    if !root() {
+        return;
+    }
+    let out = sh(&format!(
+        "{UTAB}mkdir a b; /usr/bin/mount -t tmpfs -o x-top top a; mkdir a/s1 a/s2; \
+         /usr/bin/mount -t tmpfs -o x-s1 s1 a/s1; /usr/bin/mount -t tmpfs s2 a/s2; \
+         umount -R a; echo rc=$?; ut; \
+         /usr/bin/mount -t tmpfs -o x-busy busy b; touch b/f; exec 3<b/f; \
+         umount -r b; echo rc=$?; ut | sed \"s|$T|T|\"; /usr/bin/findmnt -n -o VFS-OPTIONS $T/b"
+    ));
+    assert_eq!(
+        ok(&out),
+        "rc=0\n[utab]\nrc=0\n[utab]\nSRC=busy TARGET=T/b ROOT=/ OPTS=x-busy\nro,relatime\n"
+    );
+}

@@ -361,8 +361,15 @@ impl Model {
         let proc_fd = dir.as_fd();
         // The kernel work (path walks in /proc) runs on every CPU; the
         // namespaces are then assembled in /proc order.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
+        // The CPUs this process may run on (sched_getaffinity(2)); std's
+        // available_parallelism() would also parse cgroup quotas, code the
+        // binary's size cannot afford for a cap of 4.
+        let threads = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+            .map_or(1, |set| {
+                (0..nix::sched::CpuSet::count())
+                    .filter(|&cpu| set.is_set(cpu).unwrap_or(false))
+                    .count()
+            })
             .clamp(1, 4);
         let threads = if pids.len() < 256 { 1 } else { threads };
         let chunk = pids.len().div_ceil(threads).max(1);

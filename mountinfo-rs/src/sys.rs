@@ -175,6 +175,62 @@ pub fn open_mount_ns(path: &std::ffi::OsStr) -> Result<std::fs::File, Errno> {
     }
 }
 
+/// open(2) with `O_RDONLY|O_CREAT|O_CLOEXEC` and `mode` (a lock file,
+/// which std cannot create without asking for write access).
+pub fn open_rdonly_create(path: &OsStr, mode: libc::mode_t) -> Result<std::fs::File, Errno> {
+    let path = cstr(path)?;
+    // SAFETY: `path` is a NUL-terminated string alive for the call; the
+    // mode is passed as the variadic third argument open(2) expects.
+    let fd = unsafe {
+        libc::open(
+            path.as_ptr(),
+            libc::O_RDONLY | libc::O_CREAT | libc::O_CLOEXEC,
+            libc::c_uint::from(mode),
+        )
+    };
+    let fd = check(fd.into())?;
+    let fd = libc::c_int::try_from(fd).map_err(|_| Errno::EBADF)?;
+    // SAFETY: open(2) just returned this descriptor; nothing else owns it.
+    Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+}
+
+/// flock(2) `LOCK_EX` on `file`, waiting for it (and retrying when a
+/// signal interrupts the wait); closing the file releases the lock.
+pub fn flock_exclusive(file: &std::fs::File) -> Result<(), Errno> {
+    loop {
+        // SAFETY: the descriptor is open for the duration of the call.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        match check(rc.into()) {
+            Ok(_) => return Ok(()),
+            Err(Errno::EINTR | Errno::EAGAIN) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Blocks every signal in the calling thread and returns the mask that was
+/// in effect (for [`restore_signals`]).
+pub fn block_signals() -> libc::sigset_t {
+    let mut all = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    let mut old = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: both sets are writable buffers of the right type (zeroed, so
+    // initialised even if a call failed); sigfillset fills `all`,
+    // pthread_sigmask reads `all` and writes `old`.
+    unsafe {
+        libc::sigfillset(all.as_mut_ptr());
+        libc::pthread_sigmask(libc::SIG_BLOCK, all.as_ptr(), old.as_mut_ptr());
+        old.assume_init()
+    }
+}
+
+/// Puts back the signal mask [`block_signals`] returned.
+pub fn restore_signals(old: &libc::sigset_t) {
+    // SAFETY: `old` is a valid signal set; the kernel only reads it.
+    unsafe {
+        libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut());
+    }
+}
+
 /// `struct loop_info64` of `<linux/loop.h>`.
 #[repr(C)]
 #[derive(Clone, Copy)]

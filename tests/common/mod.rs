@@ -73,6 +73,10 @@ fn nix_is_root() -> bool {
 /// all private (made by the system's unshare, so a broken nsbox unshare can
 /// never mount on the host), with our tools first in `$PATH`, `LC_ALL=C`,
 /// and a scratch tmpfs mounted at `$T` (its directory removed at the end).
+/// libmount's utab is `$T/.utab` (`LIBMOUNT_UTAB`), so that no mount made
+/// here is recorded in the host's `/run/mount/utab` (the final umount of
+/// `$T` is `-n`: the lock file of a utab it took away would land in the
+/// directory below).
 pub fn sh(script: &str) -> Output {
     sh_in(&[], script)
 }
@@ -82,8 +86,9 @@ pub fn sh(script: &str) -> Output {
 pub fn sh_in(unshare_flags: &[&str], script: &str) -> Output {
     let full = format!(
         "T=$(mktemp -d /tmp/nsbox-test.XXXXXX); \
-         trap 'cd /; /usr/bin/umount -l \"$T\"; rmdir \"$T\"' EXIT; \
-         /usr/bin/mount -t tmpfs nsbox-test \"$T\"; cd \"$T\"; {script}"
+         trap 'cd /; /usr/bin/umount -l -n \"$T\"; rmdir \"$T\"' EXIT; \
+         /usr/bin/mount -t tmpfs nsbox-test \"$T\"; cd \"$T\"; \
+         export LIBMOUNT_UTAB=\"$T/.utab\"; {script}"
     );
     Command::new("/usr/bin/unshare")
         .args(["-m", "--propagation", "private"])

@@ -21,6 +21,8 @@ use std::os::unix::ffi::OsStrExt;
 pub struct UtabEntry {
     /// `ID=`: the mount ID.
     pub id: Option<u32>,
+    /// `SRC=`.
+    pub source: Option<OsString>,
     /// `TARGET=`.
     pub target: Option<OsString>,
     /// `ROOT=`.
@@ -45,6 +47,7 @@ pub fn parse_utab(data: &[u8]) -> Vec<UtabEntry> {
             let (key, value) = (&field[..eq], crate::mountinfo::unescape(&field[eq + 1..]));
             match key {
                 b"ID" => e.id = value.to_str().and_then(|v| v.parse().ok()),
+                b"SRC" => e.source = Some(value),
                 b"TARGET" => e.target = Some(value),
                 b"ROOT" => e.root = Some(value),
                 b"OPTS" => e.opts = Some(value.to_string_lossy().into_owned()),
@@ -56,18 +59,16 @@ pub fn parse_utab(data: &[u8]) -> Vec<UtabEntry> {
     out
 }
 
-fn utab_path() -> OsString {
-    std::env::var_os("LIBMOUNT_UTAB")
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "/run/mount/utab".into())
-}
-
 fn user_options<'u>(utab: &'u [UtabEntry], e: &MountEntry) -> Option<&'u str> {
     utab.iter()
         .rev()
         .find(|u| match u.id {
             Some(id) => id == e.id,
-            None => u.target.as_deref() == Some(&e.target) && u.root.as_deref() == Some(&e.root),
+            None => {
+                u.target.as_deref() == Some(&e.target)
+                    && u.root.as_deref() == Some(&e.root)
+                    && u.source.as_deref() == Some(&e.source)
+            }
         })
         .and_then(|u| u.opts.as_deref())
         .filter(|o| !o.is_empty())
@@ -215,7 +216,7 @@ pub fn write_listing(
 /// Reading `/proc/self/mountinfo` or writing stdout.
 pub fn list(types: Option<&str>, labels: bool) -> Result<(), ListError> {
     let table = MountTable::current().map_err(ListError::Read)?;
-    let utab = std::fs::read(utab_path())
+    let utab = std::fs::read(super::utab::path())
         .map(|d| parse_utab(&d))
         .unwrap_or_default();
     let stdout = std::io::stdout();
@@ -277,6 +278,11 @@ mod tests {
         assert_eq!(
             listing(mi, "SRC=x TARGET=/m ROOT=/ OPTS=x-bar\n", None),
             "x on /m type tmpfs (rw,relatime,x-bar)\n"
+        );
+        // Without an ID, the source must match too (as libmount merges).
+        assert_eq!(
+            listing(mi, "SRC=y TARGET=/m ROOT=/ OPTS=x-bar\n", None),
+            "x on /m type tmpfs (rw,relatime)\n"
         );
     }
 

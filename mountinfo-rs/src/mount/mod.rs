@@ -4,9 +4,11 @@
 //! Flow: [`cli`] turns argv into an [`cli::Action`]; [`engine::plan`]
 //! resolves the request (fstab lookup, canonical paths, current options of
 //! a remounted mount); [`engine::perform`] makes the system calls through
-//! [`kernel::Kernel`]; this module prints the verbose success line or the
-//! error ([`messages`]) and returns util-linux's exit status: 0, 1 for usage
-//! and lookup errors, 2 for system errors, 32 when the mount failed.
+//! [`kernel::Kernel`]; [`utab`] records the userspace options of the mount
+//! in libmount's `/run/mount/utab`; this module prints the verbose success
+//! line or the error ([`messages`]) and returns util-linux's exit status: 0,
+//! 1 for usage and lookup errors, 2 for system errors, 32 when the mount
+//! failed.
 
 pub mod cli;
 pub mod engine;
@@ -19,6 +21,7 @@ pub mod loopdev;
 pub mod messages;
 pub mod options;
 pub mod restrict;
+pub mod utab;
 
 use common::cli::UsageError;
 use engine::{Failure, Op, Plan};
@@ -129,7 +132,7 @@ Options:
  -i, --internal-only     never run a /sbin/mount.<type> helper
  -l, --show-labels       add [LABEL] to each line of the listing
  -m, --mkdir[=<mode>]    create a missing mount point (mode 0755 by default)
- -n, --no-mtab           accepted for compatibility (passed to helpers)
+ -n, --no-mtab           record nothing in /run/mount/utab (passed to helpers)
      --options-mode <mode>
                          how fstab and -o options combine: ignore, append,
                            prepend (the default) or replace
@@ -328,6 +331,8 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
         }
     }
     x_mount_subdir(req, &mut plan)?;
+    let user = restrict::restricted().then(restrict::user_name);
+    let pending = utab::Pending::prepare(&plan, req.nomtab, user.as_deref());
     let real_target = plan.target.clone();
     let subdir_tmp = match (&plan.opts.subdir, plan.op, req.fake) {
         (Some(_), Op::New, false) => {
@@ -354,6 +359,10 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
                 l.detach();
             }
             return if rc == 0 {
+                // libmount reports the helper's status, whatever utab says.
+                if let Some(p) = pending {
+                    let _ = p.finish(&plan, None, true);
+                }
                 Ok(Some(plan))
             } else {
                 Err(MountError::Exit(rc))
@@ -405,7 +414,35 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
         }
     }
     drop(lo);
+    if let Some(p) = pending {
+        let id = match (plan.op, req.fake) {
+            (Op::New, false) => new_mount_id(&plan.target, req.beneath),
+            _ => None,
+        };
+        p.finish(&plan, id, false).map_err(|e| {
+            let (msg, code) = e.message("mounted");
+            MountError::Message {
+                spec: Some(plan.target.clone()),
+                msg,
+                code,
+                dmesg: false,
+                period: true,
+            }
+        })?;
+    }
     Ok(Some(plan))
+}
+
+/// The ID of the mount just made on `target` (libmount takes it from the
+/// new mount's fd): the mount at the top of `target`, or with `--beneath`
+/// the one that top mount now sits on.
+fn new_mount_id(target: &OsString, beneath: bool) -> Option<u32> {
+    let top = crate::sys::mount_id(target)?;
+    if !beneath {
+        return Some(top);
+    }
+    let table = crate::mountinfo::MountTable::current().ok()?;
+    table.entries.iter().find(|e| e.id == top).map(|e| e.parent)
 }
 
 /// Block filesystem types libblkid knows: a regular file holding one is
@@ -966,15 +1003,5 @@ fn run_restricted(req: &cli::Request) -> Result<Option<Plan>, MountError> {
         sloppy: req.sloppy,
         ..cli::Request::default()
     };
-    let plan = run(&sub)?;
-    let is_user = options::split(&entry.options)
-        .unwrap_or_default()
-        .iter()
-        .any(|o| *o == "user" || o.starts_with("user="));
-    if let (Some(p), true) = (&plan, is_user) {
-        let id = crate::sys::mount_id(&p.target);
-        let src = p.source.clone().unwrap_or_default();
-        restrict::record_user_mount(id, &src, &p.target);
-    }
-    Ok(plan)
+    run(&sub)
 }

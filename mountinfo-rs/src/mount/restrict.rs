@@ -11,8 +11,8 @@
 //!   kernel refuses it (`must be superuser to use mount.`).
 //! * mount needs an fstab entry with `user`, `users`, `owner` (the user owns
 //!   the device) or `group` (the user is in the device's group); a `user`
-//!   mount is recorded in utab as `user=NAME` so that the same user may
-//!   unmount it. umount needs `users`, or that utab record, or
+//!   mount is recorded in utab as `user=NAME` ([`super::utab`]) so that the
+//!   same user may unmount it. umount needs `users`, or that utab record, or
 //!   `owner`/`group` as for mount.
 
 use super::fstab::FstabEntry;
@@ -106,43 +106,10 @@ pub fn may_mount(e: &FstabEntry) -> bool {
         || (has("group") && meta.as_ref().is_some_and(|m| in_group(m.gid())))
 }
 
-/// The utab file (never from the environment in restricted mode).
-const UTAB: &str = "/run/mount/utab";
-
-/// Records `user=NAME` for a mount the user made (libmount's utab line).
-pub fn record_user_mount(id: Option<u32>, source: &OsStr, target: &OsStr) {
-    use std::io::Write;
-    let esc = |s: &OsStr| {
-        let mut out = String::new();
-        for &b in s.as_encoded_bytes() {
-            if b.is_ascii_graphic() && b != b'\\' {
-                out.push(char::from(b));
-            } else {
-                out.push_str(&format!("\\{b:03o}"));
-            }
-        }
-        out
-    };
-    let _ = std::fs::create_dir_all("/run/mount");
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(UTAB)
-    {
-        let id = id.map(|i| format!("ID={i} ")).unwrap_or_default();
-        let _ = writeln!(
-            f,
-            "{id}SRC={} TARGET={} ROOT=/ OPTS=user={}",
-            esc(source),
-            esc(target),
-            user_name()
-        );
-    }
-}
-
 /// Whether utab says the real user mounted `target` (`user=NAME`).
 pub fn mounted_by_user(id: u32, target: &OsStr) -> bool {
-    let Ok(data) = std::fs::read(UTAB) else {
+    // The environment is sanitised: this is /run/mount/utab.
+    let Ok(data) = std::fs::read(super::utab::path()) else {
         return false;
     };
     let me = format!("user={}", user_name());
@@ -153,22 +120,6 @@ pub fn mounted_by_user(id: u32, target: &OsStr) -> bool {
                 .as_deref()
                 .is_some_and(|o| o.split(',').any(|x| x == me))
     })
-}
-
-/// Forgets the utab record of an unmounted mount.
-pub fn forget_mount(id: u32) {
-    let Ok(text) = std::fs::read(UTAB) else {
-        return;
-    };
-    let kept: Vec<&[u8]> = text
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty() && !l.starts_with(format!("ID={id} ").as_bytes()))
-        .collect();
-    let mut out = kept.join(&b'\n');
-    if !out.is_empty() {
-        out.push(b'\n');
-    }
-    let _ = std::fs::write(UTAB, out);
 }
 
 /// Whether the real user may unmount the mount `id` at `target` of

@@ -80,7 +80,7 @@ Options:
  -g, --graceful          a target that is not mounted is not an error
  -i, --internal-only     never run a /sbin/umount.<type> helper
  -l, --lazy              detach now, let the kernel clean up when unused
- -n, --no-mtab           accepted for compatibility (nothing is written)
+ -n, --no-mtab           leave /run/mount/utab as it is
  -N, --namespace <ns>    work in the mount namespace of a PID or ns file
  -O, --test-opts <list>  with -a, only mounts with these options
  -q, --quiet             do not report targets that are not mounted
@@ -189,9 +189,6 @@ fn umount_restricted(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
             }
             Some(e) => {
                 let outcome = unmount::umount_entry(sys, req, &e, false);
-                if matches!(outcome, unmount::Outcome::Done { .. }) {
-                    crate::mount::restrict::forget_mount(e.id);
-                }
                 report(req, &outcome)
             }
         };

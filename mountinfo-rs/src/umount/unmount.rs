@@ -11,6 +11,7 @@
 //! first failure.
 
 use super::cli::Request;
+use crate::mount::utab::UpdateError;
 use crate::mountinfo::{MountEntry, MountTable};
 use crate::paths::canonicalize;
 use nix::errno::Errno;
@@ -33,6 +34,9 @@ pub trait System {
     fn exists(&self, path: &OsStr) -> bool;
     /// libmount keeps userspace options for this mount point in its utab.
     fn in_utab(&self, target: &OsStr) -> bool;
+    /// Removes the utab line of an unmounted mount point
+    /// ([`crate::mount::utab::forget`]).
+    fn forget(&mut self, target: &OsStr) -> Result<(), UpdateError>;
     /// The filesystem type of the mount holding `path`, from statfs(2).
     fn statfs_type(&self, path: &OsStr) -> Option<&'static str>;
     /// Runs `/sbin/umount.TYPE` for `target` when one is installed (not
@@ -87,16 +91,17 @@ impl System for Real {
     }
 
     fn in_utab(&self, target: &OsStr) -> bool {
-        let path = std::env::var_os("LIBMOUNT_UTAB")
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| "/run/mount/utab".into());
-        let Ok(data) = std::fs::read(path) else {
+        let Ok(data) = std::fs::read(crate::mount::utab::path()) else {
             return false;
         };
         let canon = canonicalize(target);
         crate::mount::list::parse_utab(&data)
             .iter()
             .any(|u| u.target.as_deref() == Some(canon.as_os_str()))
+    }
+
+    fn forget(&mut self, target: &OsStr) -> Result<(), UpdateError> {
+        crate::mount::utab::forget(target)
     }
 
     fn statfs_type(&self, path: &OsStr) -> Option<&'static str> {
@@ -227,13 +232,13 @@ pub fn umount_entry<S: System>(
     let target = e.target.clone();
     let source = Some(e.source.clone());
     if req.fake {
-        return Outcome::Done { target, source };
+        return unmounted(sys, req, by_statfs, target, source);
     }
     if let Some(o) = through_helper(sys, req, &target, &e.fstype.to_string_lossy(), by_statfs) {
         return o;
     }
     let result = sys.umount2(&target, flags);
-    settle(sys, req, result, target, source)
+    settle(sys, req, result, target, source, by_statfs)
 }
 
 /// Whether libmount would take `spec` to umount2(2) as it is, knowing
@@ -290,7 +295,7 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
     }
     let flags = umount_flags(req);
     if req.fake {
-        return Outcome::Done { target, source };
+        return unmounted(sys, req, statfs, target, source);
     }
     if let Some(o) = fstype.and_then(|t| through_helper(sys, req, &target, &t, statfs)) {
         return o;
@@ -299,7 +304,7 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
     if result == Err(Errno::EINVAL) && sys.is_symlink(&target) {
         result = sys.umount2(&target, flags | libc::UMOUNT_NOFOLLOW);
     }
-    settle(sys, req, result, target, source)
+    settle(sys, req, result, target, source, statfs)
 }
 
 /// umount2(2) flags for `-l` and `-f`.
@@ -353,6 +358,10 @@ fn through_helper<S: System>(
     by_statfs: bool,
 ) -> Option<Outcome> {
     let (status, helper) = sys.helper(req, target, fstype, by_statfs)?;
+    if status == 0 && !req.nomtab && !by_statfs {
+        // umount reports the helper's status, whatever utab says.
+        let _ = sys.forget(target);
+    }
     Some(Outcome::Helper {
         target: target.into(),
         helper,
@@ -361,15 +370,18 @@ fn through_helper<S: System>(
 }
 
 /// The outcome of an umount2(2) call; with `-r`, a busy filesystem whose
-/// source is known is remounted read-only instead.
+/// source is known is remounted read-only instead (and keeps its utab
+/// line, which libmount 2.42 removes although the mount stays).
 fn settle<S: System>(
     sys: &mut S,
     req: &Request,
     result: Result<(), Errno>,
     target: OsString,
     source: Option<OsString>,
+    by_statfs: bool,
 ) -> Outcome {
     let result = match (result, &source) {
+        (Ok(()), _) => return unmounted(sys, req, by_statfs, target, source),
         (Err(Errno::EBUSY), Some(src)) if req.rdonly => sys.remount_ro(src, &target),
         (result, _) => result,
     };
@@ -380,6 +392,32 @@ fn settle<S: System>(
             errno,
         },
     }
+}
+
+/// `target` is unmounted (or would be, with `--fake`): its utab line goes,
+/// except with `-n` or when libmount would have found the type by
+/// statfs(2) (`by_statfs`: it then leaves utab alone). A failed update is
+/// util-linux's `filesystem was unmounted, but ...` error.
+fn unmounted<S: System>(
+    sys: &mut S,
+    req: &Request,
+    by_statfs: bool,
+    target: OsString,
+    source: Option<OsString>,
+) -> Outcome {
+    if !req.nomtab && !by_statfs {
+        if let Err(e) = sys.forget(&target) {
+            let (msg, code) = e.message("unmounted");
+            return Outcome::Lookup {
+                spec: target,
+                msg,
+                period: true,
+                code,
+                quiet_hides: false,
+            };
+        }
+    }
+    Outcome::Done { target, source }
 }
 
 /// Children of each mount, in table order (built once for `-R`, so that a
@@ -520,6 +558,7 @@ mod tests {
         calls: Vec<String>,
         busy: Vec<&'static str>,
         dirs: Vec<&'static str>,
+        forgotten: Vec<String>,
     }
 
     impl System for Fake {
@@ -564,6 +603,10 @@ mod tests {
         fn in_utab(&self, _: &OsStr) -> bool {
             false
         }
+        fn forget(&mut self, target: &OsStr) -> Result<(), UpdateError> {
+            self.forgotten.push(target.to_string_lossy().into_owned());
+            Ok(())
+        }
         fn statfs_type(&self, _: &OsStr) -> Option<&'static str> {
             None
         }
@@ -607,6 +650,8 @@ mod tests {
         );
         assert_eq!(f.table, "1 0 0:1 / / rw - ext4 /dev/root rw");
         assert_eq!(seen.len(), 5);
+        // Directories without a utab line: libmount keeps off utab.
+        assert!(f.forgotten.is_empty());
     }
 
     #[test]
@@ -678,6 +723,26 @@ mod tests {
                 format!("umount2 /m/a/deep {}", libc::MNT_DETACH).as_str()
             ]
         );
+        assert_eq!(f.forgotten, ["/m/b", "/m/a/deep"]);
+        let r = umount_one(
+            &mut f,
+            &Request {
+                nomtab: true,
+                ..Request::default()
+            },
+            OsStr::new("/m/a"),
+        );
+        assert!(matches!(r, Outcome::Done { .. }));
+        let r = umount_one(
+            &mut f,
+            &Request {
+                fake: true,
+                ..Request::default()
+            },
+            OsStr::new("/m"),
+        );
+        assert!(matches!(r, Outcome::Done { .. }));
+        assert_eq!(f.forgotten, ["/m/b", "/m/a/deep", "/m"]);
     }
 
     #[test]
@@ -697,5 +762,7 @@ mod tests {
         );
         assert!(matches!(r, Outcome::Done { .. }));
         assert_eq!(f.calls, ["umount2 /m/b 0", "remount_ro b /m/b"]);
+        // Still mounted: the utab line stays.
+        assert!(f.forgotten.is_empty());
     }
 }
