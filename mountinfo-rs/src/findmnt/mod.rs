@@ -330,19 +330,31 @@ fn system_root(major: u32, minor: u32) -> Option<std::ffi::OsString> {
 /// from the last mount, the one with the recorded ID, else the one with the
 /// same root, mount point and source; a mount takes one record at most.
 fn merge_utab(entries: &mut [Entry]) {
-    let Ok(data) = std::fs::read(tabs::utab_path()) else {
+    let Ok(data) = std::fs::read(crate::mount::utab::path()) else {
         return;
     };
     let mut merged = vec![false; entries.len()];
-    for u in tabs::parse_utab(&data) {
+    for u in crate::mount::utab::parse(&data) {
+        // libmount merges only complete records with options.
+        let (Some(source), Some(target), Some(root), Some(opts)) =
+            (u.source, u.target, u.root, u.opts)
+        else {
+            continue;
+        };
+        if [&source, &target, &root, &opts]
+            .iter()
+            .any(|v| v.is_empty())
+        {
+            continue;
+        }
         let found = entries.iter().enumerate().rev().position(|(i, e)| {
             !merged[i]
                 && match u.id {
                     Some(id) if id > 0 && e.mount.id > 0 => e.mount.id == id,
                     _ => {
-                        e.mount.root.as_bytes() == u.root.as_slice()
-                            && rows::streq_paths(e.mount.target.as_bytes(), &u.target)
-                            && rows::streq_paths(e.mount.source.as_bytes(), &u.source)
+                        e.mount.root == root
+                            && rows::streq_paths(e.mount.target.as_bytes(), target.as_bytes())
+                            && rows::streq_paths(e.mount.source.as_bytes(), source.as_bytes())
                     }
                 }
         });
@@ -352,10 +364,10 @@ fn merge_utab(entries: &mut [Entry]) {
             let e = &mut entries[i];
             let mut options = e.mount.options();
             options.push(b',');
-            options.extend_from_slice(&u.options);
+            options.extend_from_slice(opts.as_bytes());
             e.extra = Some(tabs::Extra {
                 options,
-                user_options: u.options,
+                user_options: std::os::unix::ffi::OsStringExt::into_vec(opts),
                 ..tabs::Extra::default()
             });
         }

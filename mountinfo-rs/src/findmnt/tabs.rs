@@ -433,64 +433,6 @@ pub fn get_option<'a>(optstr: &'a [u8], name: &[u8]) -> Option<Option<&'a [u8]>>
         .map(|(_, v)| v)
 }
 
-/// One line of `/run/mount/utab`: `ID=`, `SRC=`, `TARGET=`, `ROOT=`,
-/// `OPTS=` (the userspace options), space-separated, values escaped.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UtabEntry {
-    /// Mount ID, when recorded.
-    pub id: Option<u32>,
-    /// Mount source.
-    pub source: Vec<u8>,
-    /// Mount point.
-    pub target: Vec<u8>,
-    /// Root within the filesystem.
-    pub root: Vec<u8>,
-    /// Userspace options.
-    pub options: Vec<u8>,
-}
-
-/// Parses utab (libmount `mnt_parse_utab_line()`); bad lines are skipped.
-pub fn parse_utab(data: &[u8]) -> Vec<UtabEntry> {
-    let mut out = Vec::new();
-    for line in data.split(|&b| b == b'\n') {
-        let line = skip_blanks(line.strip_suffix(b"\r").unwrap_or(line));
-        if line.is_empty() || line[0] == b'#' {
-            continue;
-        }
-        let mut u = UtabEntry::default();
-        for word in line.split(|&b| b == b' ' || b == b'\t') {
-            let val = |p: &[u8]| word.strip_prefix(p).map(|v| unescape(v).into_vec());
-            if let Some(v) = val(b"ID=") {
-                u.id = std::str::from_utf8(&v).ok().and_then(|s| s.parse().ok());
-            } else if let Some(v) = val(b"SRC=") {
-                u.source = v;
-            } else if let Some(v) = val(b"TARGET=") {
-                u.target = v;
-            } else if let Some(v) = val(b"ROOT=") {
-                u.root = v;
-            } else if let Some(v) = val(b"OPTS=") {
-                u.options = v;
-            }
-        }
-        // libmount merges only complete records with options.
-        if !u.source.is_empty()
-            && !u.target.is_empty()
-            && !u.root.is_empty()
-            && !u.options.is_empty()
-        {
-            out.push(u);
-        }
-    }
-    out
-}
-
-/// The utab path: `LIBMOUNT_UTAB` or `/run/mount/utab`.
-pub fn utab_path() -> std::path::PathBuf {
-    std::env::var_os("LIBMOUNT_UTAB")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from("/run/mount/utab"))
-}
-
 /// The fstab path: `LIBMOUNT_FSTAB` or `/etc/fstab`.
 pub fn fstab_path() -> std::path::PathBuf {
     std::env::var_os("LIBMOUNT_FSTAB")

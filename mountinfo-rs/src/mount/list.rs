@@ -10,56 +10,14 @@
 //! `LIBMOUNT_UTAB`); `-l` appends `[LABEL]`.
 
 use super::options::{is_netfs, is_pseudofs, match_fstype, merge_optstr};
+use super::utab::{self, Record};
 use crate::mountinfo::{MountEntry, MountTable};
 use crate::paths::canonicalize;
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
-/// One line of libmount's utab: the userspace options of a mount.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UtabEntry {
-    /// `ID=`: the mount ID.
-    pub id: Option<u32>,
-    /// `SRC=`.
-    pub source: Option<OsString>,
-    /// `TARGET=`.
-    pub target: Option<OsString>,
-    /// `ROOT=`.
-    pub root: Option<OsString>,
-    /// `OPTS=`.
-    pub opts: Option<String>,
-}
-
-/// Parses utab text (`ID=.. SRC=.. TARGET=.. ROOT=.. OPTS=..` lines; values
-/// escaped like mountinfo).
-pub fn parse_utab(data: &[u8]) -> Vec<UtabEntry> {
-    let mut out = Vec::new();
-    for line in data.split(|&b| b == b'\n') {
-        if line.is_empty() || line.starts_with(b"#") {
-            continue;
-        }
-        let mut e = UtabEntry::default();
-        for field in line.split(|&b| b == b' ') {
-            let Some(eq) = field.iter().position(|&b| b == b'=') else {
-                continue;
-            };
-            let (key, value) = (&field[..eq], crate::mountinfo::unescape(&field[eq + 1..]));
-            match key {
-                b"ID" => e.id = value.to_str().and_then(|v| v.parse().ok()),
-                b"SRC" => e.source = Some(value),
-                b"TARGET" => e.target = Some(value),
-                b"ROOT" => e.root = Some(value),
-                b"OPTS" => e.opts = Some(value.to_string_lossy().into_owned()),
-                _ => {}
-            }
-        }
-        out.push(e);
-    }
-    out
-}
-
-fn user_options<'u>(utab: &'u [UtabEntry], e: &MountEntry) -> Option<&'u str> {
+fn user_options<'u>(utab: &'u [Record], e: &MountEntry) -> Option<&'u OsStr> {
     utab.iter()
         .rev()
         .find(|u| match u.id {
@@ -75,14 +33,14 @@ fn user_options<'u>(utab: &'u [UtabEntry], e: &MountEntry) -> Option<&'u str> {
 }
 
 /// The options column: merged kernel options, then utab options.
-pub fn options_of(e: &MountEntry, utab: &[UtabEntry]) -> String {
+pub fn options_of(e: &MountEntry, utab: &[Record]) -> String {
     let mut o = merge_optstr(
         &e.vfs_options.to_string_lossy(),
         &e.fs_options.to_string_lossy(),
     );
     if let Some(user) = user_options(utab, e) {
         o.push(',');
-        o.push_str(user);
+        o.push_str(&user.to_string_lossy());
     }
     o
 }
@@ -182,7 +140,7 @@ fn write_safe(out: &mut impl Write, s: &OsStr) -> std::io::Result<()> {
 pub fn write_listing(
     out: &mut impl Write,
     table: &MountTable,
-    utab: &[UtabEntry],
+    utab: &[Record],
     types: Option<&str>,
     labels: bool,
 ) -> std::io::Result<()> {
@@ -217,7 +175,7 @@ pub fn write_listing(
 pub fn list(types: Option<&str>, labels: bool) -> Result<(), ListError> {
     let table = MountTable::current().map_err(ListError::Read)?;
     let utab = std::fs::read(super::utab::path())
-        .map(|d| parse_utab(&d))
+        .map(|d| utab::parse(&d))
         .unwrap_or_default();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -240,7 +198,7 @@ mod tests {
 
     fn listing(mountinfo: &str, utab: &str, types: Option<&str>) -> String {
         let t = MountTable::parse(mountinfo.as_bytes());
-        let u = parse_utab(utab.as_bytes());
+        let u = utab::parse(utab.as_bytes());
         let mut out = Vec::new();
         write_listing(&mut out, &t, &u, types, false).expect("write");
         String::from_utf8(out).expect("utf8")

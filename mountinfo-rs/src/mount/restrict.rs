@@ -113,12 +113,14 @@ pub fn mounted_by_user(id: u32, target: &OsStr) -> bool {
         return false;
     };
     let me = format!("user={}", user_name());
-    super::list::parse_utab(&data).iter().any(|u| {
+    super::utab::parse(&data).iter().any(|u| {
         u.id.is_none_or(|i| i == id)
             && u.target.as_deref() == Some(target)
-            && u.opts
-                .as_deref()
-                .is_some_and(|o| o.split(',').any(|x| x == me))
+            && u.opts.as_deref().is_some_and(|o| {
+                o.as_encoded_bytes()
+                    .split(|&b| b == b',')
+                    .any(|x| x == me.as_bytes())
+            })
     })
 }
 

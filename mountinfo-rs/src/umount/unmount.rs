@@ -95,7 +95,7 @@ impl System for Real {
             return false;
         };
         let canon = canonicalize(target);
-        crate::mount::list::parse_utab(&data)
+        crate::mount::utab::parse(&data)
             .iter()
             .any(|u| u.target.as_deref() == Some(canon.as_os_str()))
     }
