@@ -1483,3 +1483,17 @@ fn shellvar_headers_keep_the_width_of_the_column_name() {
     assert_eq!(lines[2], "USE_PCT TARGET", "{text}");
     assert!(lines[3].starts_with("  0% /"), "{text}");
 }
+
+/// util-linux scans its exclusive-option rows in their order: `-m` is
+/// recorded in `{N,k,m,s}` and never reaches `{m,p,s}`, so `-m -p` runs
+/// (here until its timeout), while `-p -x` is refused.
+#[test]
+fn mtab_with_poll_is_accepted_as_in_util_linux() {
+    let out = ours(&["-m", "-p", "--timeout", "100"], "C");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = ours(&["-p", "-x"], "C");
+    assert_eq!(
+        stderr(&out),
+        "findmnt: options --poll and --verify cannot be combined\n"
+    );
+}

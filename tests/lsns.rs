@@ -478,10 +478,6 @@ fn lsns_usage_errors_match_util_linux_2_42() {
             &["-P", "-p", "1"],
             "lsns: options --persistent and --task cannot be combined\n",
         ),
-        (
-            &["-l", "-T"],
-            "lsns: options --list and --tree cannot be combined\n",
-        ),
         (&["-t", "foo"], "lsns: unknown namespace type: foo\n"),
         (&["-o", "FOO"], "lsns: unknown column: FOO\n"),
         (&["-p", "abc"], "lsns: invalid PID argument: 'abc'\n"),

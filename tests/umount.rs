@@ -433,3 +433,28 @@ fn umount_keeps_utab_right_where_util_linux_does_not() {
         "rc=0\n[utab]\nrc=0\n[utab]\nSRC=busy TARGET=T/b ROOT=/ OPTS=x-busy\nro,relatime\n"
     );
 }
+
+/// util-linux's `excl[]` rows are scanned in its order, and `-O` sorts
+/// before the first letter of every row it is in: `-O` with `-t` or `-R`
+/// is accepted, `-R` with `-t` is not.
+#[test]
+fn differential_exclusive_options_follow_util_linux_scan_order() {
+    if !root() {
+        return;
+    }
+    let (theirs, ours) = both(
+        "mkdir a b; /usr/bin/mount -t ramfs -o ro r1 a; /usr/bin/mount -t ramfs r2 b",
+        &format!(
+            "$UMOUNT -a -t ramfs -O ro -v; echo rc=$?; $UMOUNT -O ro -R $T/b; echo rc=$?; \
+             $UMOUNT -R -t ramfs $T/b; echo rc=$?; {LIST}"
+        ),
+    );
+    // 2.42 words the refusal as "options X and Y cannot be combined".
+    let theirs = theirs.replace(
+        "mutually exclusive arguments: --test-opts --recursive --types",
+        "options --recursive and --types cannot be combined",
+    );
+    assert_eq!(ours, theirs);
+    assert!(ours.contains("$T/a : successfully unmounted\n"), "{ours}");
+    assert!(ours.contains("rc=0\nrc=0\nrc=1\n"), "{ours}");
+}

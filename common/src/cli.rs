@@ -167,6 +167,86 @@ fn find_long<'t, T>(table: &'t [OptSpec<T>], name: &str) -> Result<&'t OptSpec<T
     }
 }
 
+/// Mutually exclusive options, checked as util-linux's
+/// `err_exclusive_options()` (include/optutils.h) checks them.
+///
+/// `groups` are util-linux's `excl[]` rows, in its order, as option ids.
+/// An option's code is its short letter, or for a long-only option 256
+/// plus its index in the table (util-linux numbers those from
+/// `CHAR_MAX + 1` in declaration order). For each option the groups are
+/// scanned until one whose first code is above the option's, and each
+/// group until a code above it, exactly like util-linux: its rows are not
+/// all sorted, so some pairs they list are never refused (`umount -a -t
+/// tmpfs -O ro`, `lsns -l -T`), and scripts rely on that.
+pub struct Exclusive<'a, T> {
+    table: &'a [OptSpec<T>],
+    groups: &'a [&'a [T]],
+    seen: Vec<Option<T>>,
+}
+
+impl<'a, T: Copy + PartialEq> Exclusive<'a, T> {
+    /// No option seen yet.
+    pub fn new(table: &'a [OptSpec<T>], groups: &'a [&'a [T]]) -> Self {
+        Exclusive {
+            table,
+            groups,
+            seen: vec![None; groups.len()],
+        }
+    }
+
+    fn code(&self, id: T) -> u32 {
+        match self.table.iter().position(|o| o.id == id) {
+            Some(i) => self.table[i].short.map_or(256 + i as u32, u32::from),
+            None => u32::MAX,
+        }
+    }
+
+    /// How a conflict message names the option: `--long`, else `-x`.
+    fn name(&self, id: T) -> String {
+        match self.table.iter().find(|o| o.id == id) {
+            Some(o) if !o.long.is_empty() => format!("--{}", o.long),
+            Some(o) => format!("-{}", o.short.unwrap_or('?')),
+            None => String::from("-?"),
+        }
+    }
+
+    /// Records option `id`. `Err` is util-linux's message (`options --a
+    /// and --b cannot be combined`) when an option of one of its groups
+    /// was seen before.
+    pub fn check(&mut self, id: T) -> Result<(), String> {
+        let code = self.code(id);
+        for (g, group) in self.groups.iter().enumerate() {
+            let Some(&first) = group.first() else {
+                break;
+            };
+            if self.code(first) > code {
+                break;
+            }
+            for &member in group.iter() {
+                if self.code(member) > code {
+                    break;
+                }
+                if member != id {
+                    continue;
+                }
+                match self.seen[g] {
+                    None => self.seen[g] = Some(id),
+                    Some(prev) if prev != id => {
+                        return Err(format!(
+                            "options {} and {} cannot be combined",
+                            self.name(prev),
+                            self.name(id)
+                        ))
+                    }
+                    Some(_) => {}
+                }
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses `args` (argv without argv\[0\]) against `table`.
 ///
 /// Errors are glibc getopt's messages: `unrecognized option '--x'`,
@@ -448,5 +528,46 @@ mod tests {
                 (K::Out, Some("-x".into()))
             ]
         );
+    }
+
+    #[test]
+    fn exclusive_groups_are_scanned_as_util_linux_scans_them() {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        enum U {
+            All,
+            Rec,
+            Test,
+            Types,
+            Ro,
+        }
+        // umount's table and excl[] rows: {R,a} {O,R,t} {R,r}.
+        const TABLE: &[OptSpec<U>] = &[
+            OptSpec::new(Some('a'), "all", HasArg::No, U::All),
+            OptSpec::new(Some('R'), "recursive", HasArg::No, U::Rec),
+            OptSpec::new(Some('O'), "test-opts", HasArg::Required, U::Test),
+            OptSpec::new(Some('t'), "types", HasArg::Required, U::Types),
+            OptSpec::new(Some('r'), "read-only", HasArg::No, U::Ro),
+        ];
+        const GROUPS: &[&[U]] = &[
+            &[U::Rec, U::All],
+            &[U::Test, U::Rec, U::Types],
+            &[U::Rec, U::Ro],
+        ];
+        let run = |ids: &[U]| {
+            let mut x = Exclusive::new(TABLE, GROUPS);
+            ids.iter().try_for_each(|&id| x.check(id))
+        };
+        // -O is above no group's first letter 'R': never recorded.
+        assert_eq!(run(&[U::All, U::Types, U::Test]), Ok(()));
+        assert_eq!(run(&[U::Test, U::Rec]), Ok(()));
+        assert_eq!(
+            run(&[U::Rec, U::Types]),
+            Err("options --recursive and --types cannot be combined".into())
+        );
+        assert_eq!(
+            run(&[U::All, U::Rec]),
+            Err("options --all and --recursive cannot be combined".into())
+        );
+        assert_eq!(run(&[U::Rec, U::Rec]), Ok(()));
     }
 }

@@ -112,16 +112,14 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(Some('H'), "list-columns", HasArg::No, Opt::ListColumns),
 ];
 
-/// Pairs of mutually exclusive options (util-linux `excl[]`).
-const EXCLUSIVE: &[[Opt; 2]] = &[
-    [Opt::Json, Opt::Raw],
-    [Opt::Persistent, Opt::Task],
-    [Opt::List, Opt::Tree],
+/// Options that exclude one another: util-linux's `excl[]` rows, in its
+/// order (see [`common::cli::Exclusive`]; `{l,T}` is unsorted there, so
+/// `-l -T` is accepted).
+const EXCLUSIVE: &[&[Opt]] = &[
+    &[Opt::Json, Opt::Raw],
+    &[Opt::Persistent, Opt::Task],
+    &[Opt::List, Opt::Tree],
 ];
-
-fn long_name(id: Opt) -> &'static str {
-    OPTIONS.iter().find(|o| o.id == id).map_or("", |o| o.long)
-}
 
 fn text(v: &OsString) -> String {
     String::from_utf8_lossy(v.as_bytes()).into_owned()
@@ -225,25 +223,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
     let mut force_list = false;
     let mut outarg: Option<OsString> = None;
     let mut list_columns = false;
-    let mut seen: Vec<Option<Opt>> = vec![None; EXCLUSIVE.len()];
+    let mut exclusive = common::cli::Exclusive::new(OPTIONS, EXCLUSIVE);
     let mut is_net = false;
     for (id, value) in parsed.opts {
-        for (g, pair) in EXCLUSIVE.iter().enumerate() {
-            if !pair.contains(&id) {
-                continue;
-            }
-            match seen[g] {
-                None => seen[g] = Some(id),
-                Some(first) if first != id => {
-                    return Err(CliError::Value(format!(
-                        "options --{} and --{} cannot be combined",
-                        long_name(first),
-                        long_name(id)
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
+        exclusive.check(id).map_err(CliError::Value)?;
         let given = value.is_some();
         let arg = value.unwrap_or_default();
         match id {
@@ -394,10 +377,10 @@ mod tests {
             run(&["-J", "-r"]).expect_err("excl"),
             "options --json and --raw cannot be combined"
         );
-        assert_eq!(
-            run(&["-l", "-T"]).expect_err("excl"),
-            "options --list and --tree cannot be combined"
-        );
+        // util-linux's {l,T} row is unsorted: -T is never recorded, so the
+        // pair is accepted either way round (the tree wins).
+        assert_eq!(run(&["-l", "-T"]).expect("l T").tree, Tree::Owner);
+        assert_eq!(run(&["-T", "-l"]).expect("T l").tree, Tree::Owner);
         assert_eq!(
             run(&["-t", "foo"]).expect_err("type"),
             "unknown namespace type: foo"

@@ -125,8 +125,11 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     OptSpec::new(None, "receivers", HasArg::Required, Opt::Receivers),
 ];
 
-/// Groups of mutually exclusive options (util-linux `excl[]`): the first
-/// option of a group seen on the command line excludes the others.
+/// Options that exclude one another: util-linux's `excl[]` rows, in its
+/// order (see [`common::cli::Exclusive`]: `{m,p,s}` comes after `{p,x}`,
+/// so `-m -p` is accepted). `--real` is before `--pseudo` in our table,
+/// the other way round in util-linux's numbering: the row lists them in
+/// our order.
 const EXCLUSIVE: &[&[Opt]] = &[
     &[Opt::Nocanonicalize, Opt::Canonicalize],
     &[Opt::Nocanonicalize, Opt::Evaluate],
@@ -137,17 +140,8 @@ const EXCLUSIVE: &[&[Opt]] = &[
     &[Opt::Filter, Opt::Poll],
     &[Opt::Poll, Opt::Verify],
     &[Opt::Mtab, Opt::Poll, Opt::Fstab],
-    &[Opt::Pseudo, Opt::Real],
+    &[Opt::Real, Opt::Pseudo],
 ];
-
-/// How an option is named in a conflict message: `--long`, or `-k`.
-fn option_name(id: Opt) -> String {
-    match OPTIONS.iter().find(|o| o.id == id) {
-        Some(o) if !o.long.is_empty() => format!("--{}", o.long),
-        Some(o) => format!("-{}", o.short.unwrap_or('?')),
-        None => String::from("-?"),
-    }
-}
 
 /// A change `--poll` reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -518,26 +512,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, Error> 
     let mut source_given = false;
     let mut source_set = false;
     let mut outarg: Option<OsString> = None;
-    let mut excl_seen: Vec<Option<Opt>> = vec![None; EXCLUSIVE.len()];
+    let mut exclusive = common::cli::Exclusive::new(OPTIONS, EXCLUSIVE);
     let mut dfi = false;
 
     for (id, value) in parsed.opts {
-        for (g, group) in EXCLUSIVE.iter().enumerate() {
-            if !group.contains(&id) {
-                continue;
-            }
-            match excl_seen[g] {
-                None => excl_seen[g] = Some(id),
-                Some(first) if first != id => {
-                    return Err(Error::Fatal(format!(
-                        "options {} and {} cannot be combined",
-                        option_name(first),
-                        option_name(id)
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
+        exclusive.check(id).map_err(Error::Fatal)?;
         let given = value.is_some();
         let arg = value.unwrap_or_default();
         match id {

@@ -158,19 +158,11 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     o(Some('s'), "", HasArg::No, Opt::Sloppy),
 ];
 
-/// Groups of options that exclude one another (util-linux `excl[]`), each
-/// member with the name the error message uses.
-const EXCLUSIVE: &[&[(Opt, &str)]] = &[
-    &[
-        (Opt::Bind, "--bind"),
-        (Opt::Move, "--move"),
-        (Opt::Rbind, "--rbind"),
-    ],
-    &[
-        (Opt::Label, "--label"),
-        (Opt::Uuid, "--uuid"),
-        (Opt::Source, "--source"),
-    ],
+/// Options that exclude one another: util-linux's `excl[]` rows, in its
+/// order (see [`cli::Exclusive`]).
+const EXCLUSIVE: &[&[Opt]] = &[
+    &[Opt::Bind, Opt::Move, Opt::Rbind],
+    &[Opt::Label, Opt::Uuid, Opt::Source],
 ];
 
 /// What mount was asked to do.
@@ -304,26 +296,16 @@ fn text(value: Option<OsString>) -> Result<String, MountError> {
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountError> {
     let parsed = cli::parse(args, OPTIONS, Order::Permute).map_err(MountError::Usage)?;
     let mut req = Request::default();
-    let mut seen: Vec<Option<&str>> = vec![None; EXCLUSIVE.len()];
+    let mut exclusive = cli::Exclusive::new(OPTIONS, EXCLUSIVE);
     let mut labels = false;
     for (opt, value) in parsed.opts {
-        for (group, first) in EXCLUSIVE.iter().zip(seen.iter_mut()) {
-            if let Some((_, name)) = group.iter().find(|(o, _)| *o == opt) {
-                match first {
-                    None => *first = Some(name),
-                    Some(prev) if prev != name => {
-                        return Err(MountError::Message {
-                            spec: None,
-                            msg: format!("options {prev} and {name} cannot be combined"),
-                            code: super::EX_USAGE,
-                            dmesg: false,
-                            period: false,
-                        })
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
+        exclusive.check(opt).map_err(|msg| MountError::Message {
+            spec: None,
+            msg,
+            code: super::EX_USAGE,
+            dmesg: false,
+            period: false,
+        })?;
         if !matches!(
             opt,
             Opt::Help

@@ -81,19 +81,12 @@ pub const OPTIONS: &[OptSpec<Opt>] = &[
     o(Some('N'), "namespace", HasArg::Required, Opt::Namespace),
 ];
 
-/// Groups of options that exclude one another, with their message names.
-const EXCLUSIVE: &[&[(Opt, &str)]] = &[
-    &[(Opt::AllTargets, "--all-targets"), (Opt::All, "--all")],
-    &[(Opt::Recursive, "--recursive"), (Opt::All, "--all")],
-    &[
-        (Opt::TestOpts, "--test-opts"),
-        (Opt::Recursive, "--recursive"),
-        (Opt::Types, "--types"),
-    ],
-    &[
-        (Opt::Recursive, "--recursive"),
-        (Opt::ReadOnly, "--read-only"),
-    ],
+/// Options that exclude one another: util-linux's `excl[]` rows, in its order (see [`cli::Exclusive`]).
+const EXCLUSIVE: &[&[Opt]] = &[
+    &[Opt::AllTargets, Opt::All],
+    &[Opt::Recursive, Opt::All],
+    &[Opt::TestOpts, Opt::Recursive, Opt::Types],
+    &[Opt::Recursive, Opt::ReadOnly],
 ];
 
 /// What umount was asked to do.
@@ -163,21 +156,9 @@ fn text(value: Option<OsString>) -> Result<String, UmountError> {
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, UmountError> {
     let parsed = cli::parse(args, OPTIONS, Order::Permute).map_err(UmountError::Usage)?;
     let mut req = Request::default();
-    let mut seen: Vec<Option<&str>> = vec![None; EXCLUSIVE.len()];
+    let mut exclusive = cli::Exclusive::new(OPTIONS, EXCLUSIVE);
     for (opt, value) in parsed.opts {
-        for (group, first) in EXCLUSIVE.iter().zip(seen.iter_mut()) {
-            if let Some((_, name)) = group.iter().find(|(o, _)| *o == opt) {
-                match first {
-                    None => *first = Some(name),
-                    Some(prev) if prev != name => {
-                        return Err(UmountError::Plain(format!(
-                            "options {prev} and {name} cannot be combined"
-                        )))
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
+        exclusive.check(opt).map_err(UmountError::Plain)?;
         if !matches!(
             opt,
             Opt::Help
