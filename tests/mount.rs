@@ -1023,3 +1023,36 @@ fn a_helper_line_gets_the_options_it_lacks() {
         "rc=0\nSRC=T/src TARGET=T/m ROOT=/ OPTS=x-own,uhelper=me,x-more\n"
     );
 }
+
+/// fstab as libmount applies it: the first entry of a target counts, and
+/// an fstab type is a type even when it starts with "no" (`none`,
+/// `nosuchfs`): only `-t no...` on the command line negates.
+#[test]
+fn differential_fstab_first_entry_and_literal_types() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir m1 m2 m3; printf 't1 %s/m1 tmpfs size=1m 0 0\\nt10 %s/m1 tmpfs size=3m 0 0\\n\
+         tmpsrc %s/m2 none defaults 0 0\\nx %s/m3 nosuchfs nofail 0 0\\n' $T $T $T $T > F",
+        "$MOUNT -T F $T/m1; echo rc=$?; grep \" $T/m1 \" /proc/self/mountinfo | awk '{print $NF}'; \
+         $MOUNT -T F $T/m2; echo rc=$?; $MOUNT -T F $T/m3; echo rc=$?",
+    );
+    assert!(out.contains("rw,size=1024k\n"), "{out}");
+    assert!(out.contains("unknown filesystem type 'none'"), "{out}");
+}
+
+/// Without SELinux libmount drops the SELinux options, so an fstab line
+/// written for an SELinux system still mounts.
+#[test]
+fn differential_selinux_options_are_dropped_without_selinux() {
+    if !root() || std::path::Path::new("/sys/fs/selinux/enforce").exists() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir d",
+        "$MOUNT -v -t tmpfs -o context=system_u:object_r:tmp_t:s0,size=1m x d; echo rc=$?; \
+         grep \" $T/d \" /proc/self/mountinfo | awk '{print $6, $NF}'",
+    );
+    assert!(out.contains("rc=0\nrw,relatime rw,size=1024k\n"), "{out}");
+}

@@ -359,8 +359,10 @@ fn nsenter_matches_util_linux_on_shared_options() {
     assert!(halves[0].contains("rc=127\nrc=126\n"), "{text}");
 }
 
+/// Without SELinux `-Z` has nothing to follow and, as in util-linux 2.42,
+/// says nothing.
 #[test]
-fn nsenter_follow_context_reports_missing_selinux() {
+fn nsenter_follow_context_is_silent_without_selinux() {
     if !root() || std::path::Path::new("/sys/fs/selinux/enforce").exists() {
         return;
     }
@@ -369,10 +371,7 @@ fn nsenter_follow_context_reports_missing_selinux() {
         .output()
         .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "nsenter: SELinux is not available on this system; --follow-context has no effect\n"
-    );
+    assert_eq!(stderr(&out), "");
 }
 
 #[test]

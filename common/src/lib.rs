@@ -16,6 +16,13 @@ mod regex;
 pub mod rt;
 pub mod table;
 
+/// Whether SELinux is enabled: selinuxfs is mounted where the kernel
+/// exposes it (`/sys/fs/selinux/enforce`), as libselinux's
+/// `is_selinux_enabled()` first checks.
+pub fn selinux_enabled() -> bool {
+    std::path::Path::new("/sys/fs/selinux/enforce").exists()
+}
+
 /// Defines a binary's process entry point as a C `main` that calls a tool's
 /// `main(argv) -> status` and flushes stdout.
 ///

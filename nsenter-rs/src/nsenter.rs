@@ -198,13 +198,10 @@ fn enter_pass(
 }
 
 /// Follows `-Z`: the target's SELinux context becomes our exec context.
-/// Without SELinux the option has nothing to follow; that is said on stderr.
+/// Without SELinux there is nothing to follow, and util-linux 2.42 says
+/// nothing either.
 fn follow_context(target: Option<Target>) -> Result<()> {
-    if !Path::new("/sys/fs/selinux/enforce").exists() {
-        common::error::warn(
-            "nsenter",
-            "SELinux is not available on this system; --follow-context has no effect",
-        );
+    if !common::selinux_enabled() {
         return Ok(());
     }
     let t = target.ok_or_else(|| Failure("no target PID specified for --follow-context".into()))?;

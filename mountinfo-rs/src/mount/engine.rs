@@ -94,6 +94,10 @@ pub struct Plan {
     pub raw_target: OsString,
     /// `-t`, or the fstab type; `None` means "try the kernel's types".
     pub fstype: Option<String>,
+    /// `fstype` is a `-t no...` pattern: every kernel type but those. Only
+    /// the command line's `-t` is one; an fstab type is taken as written
+    /// (`none` is a type).
+    pub type_pattern: bool,
     /// The options as given (fstab options first).
     pub opts: MountOptions,
     /// For a remount: the mount's current options followed by the given
@@ -205,10 +209,11 @@ pub fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
     let entries = read_fstabs(req)?;
     let fstab = fstab_path().to_string_lossy().into_owned();
     let (found, spec, msg) = if let Some(target) = &req.target {
-        let by_target = entries.iter().rev().find(|e| same_path(&e.target, target));
+        // The first matching entry, as libmount applies fstab (forward).
+        let by_target = entries.iter().find(|e| same_path(&e.target, target));
         let found = by_target.or_else(|| {
             req.swapmatch
-                .then(|| entries.iter().rev().find(|e| same_path(&e.source, target)))
+                .then(|| entries.iter().find(|e| same_path(&e.source, target)))
                 .flatten()
         });
         let msg = if req.swapmatch {
@@ -221,7 +226,6 @@ pub fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
         let source = req.source.clone().unwrap_or_default();
         let found = entries
             .iter()
-            .rev()
             .find(|e| e.source == source || same_path(&e.source, &source));
         let msg = format!(
             "can't find mount source {} in {fstab}",
@@ -431,6 +435,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         source,
         target,
         raw_target,
+        type_pattern: req.types.as_deref().is_some_and(|t| t.starts_with("no")),
         fstype,
         opts,
         merged,
@@ -464,10 +469,10 @@ pub fn kernel_types() -> Vec<String> {
     types
 }
 
-fn type_candidates(fstype: Option<&str>, known: impl Fn() -> Vec<String>) -> Vec<String> {
-    match fstype {
+fn type_candidates(plan: &Plan, known: impl Fn() -> Vec<String>) -> Vec<String> {
+    match plan.fstype.as_deref() {
         None => known(),
-        Some(t) if t.starts_with("no") => known()
+        Some(t) if plan.type_pattern => known()
             .into_iter()
             .filter(|k| options::match_fstype(k, t))
             .collect(),
@@ -610,7 +615,7 @@ fn new_mount<K: Kernel>(
     let src = plan.source.as_deref();
     if x.beneath || x.exclusive || x.idmap.is_some() {
         let mut last = fail("mount")(Errno::ENODEV);
-        for t in type_candidates(plan.fstype.as_deref(), known) {
+        for t in type_candidates(plan, known) {
             match new_mount_api(k, plan, &t, x) {
                 Ok(()) => return Ok(()),
                 Err(f) if matches!(f.errno, Errno::EINVAL | Errno::ENODEV) => last = f,
@@ -625,7 +630,7 @@ fn new_mount<K: Kernel>(
         errno: Errno::ENODEV,
         applyflags: false,
     };
-    for t in type_candidates(plan.fstype.as_deref(), known) {
+    for t in type_candidates(plan, known) {
         match k.mount(
             src,
             &plan.target,

@@ -262,6 +262,16 @@ impl MountOptions {
     }
 
     fn apply(&mut self, opt: &str) -> Result<(), String> {
+        // libmount drops the SELinux options when SELinux is off
+        // (hook_selinux.c), so an fstab from an SELinux system still mounts.
+        let name = opt.split_once('=').map_or(opt, |(n, _)| n);
+        if matches!(
+            name,
+            "context" | "fscontext" | "defcontext" | "rootcontext" | "seclabel"
+        ) && !common::selinux_enabled()
+        {
+            return Ok(());
+        }
         if let Some(fl) = FLAGS.iter().find(|fl| fl.name == opt) {
             self.flag(fl.bit, fl.invert);
             return Ok(());
