@@ -226,7 +226,7 @@ fn recursive_propagation_reaches_every_submount() {
         "{PROP}mkdir m; /usr/bin/mount -t tmpfs top m; mkdir m/a; /usr/bin/mount -t tmpfs a m/a; \
          mount --make-rshared m; prop $T/m; prop $T/m/a; \
          mount --make-private m; prop $T/m; prop $T/m/a; \
-         mount -o rprivate m; prop $T/m/a"
+         mount -o rprivate none m; prop $T/m/a"
     ));
     assert_eq!(ok(&out), "shared\nshared\nprivate\nshared\nprivate\n");
 }
@@ -1055,4 +1055,20 @@ fn differential_selinux_options_are_dropped_without_selinux() {
          grep \" $T/d \" /proc/self/mountinfo | awk '{print $6, $NF}'",
     );
     assert!(out.contains("rc=0\nrw,relatime rw,size=1024k\n"), "{out}");
+}
+
+/// Propagation flags given only through `-o` do not make a lone target a
+/// propagation change: util-linux looks it up in fstab first (only
+/// `--make-*` skips fstab). With a source, `-o private` changes it.
+#[test]
+fn differential_propagation_through_o_needs_fstab_for_a_lone_target() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir a; /usr/bin/mount -t tmpfs a a",
+        "$MOUNT -v -o private a; echo rc=$?; $MOUNT -o private,unbindable nonexist; echo rc=$?; \
+         $MOUNT -v -o private none a; echo rc=$?; $MOUNT -v --make-shared a; echo rc=$?",
+    );
+    assert!(out.contains("can't find in /etc/fstab"), "{out}");
 }

@@ -203,6 +203,10 @@ pub struct Request {
     pub moving: bool,
     /// `-B`, `-R` or `-M` was given (fstab and mtab are not consulted).
     pub operation: bool,
+    /// A `--make-*` option was given: a propagation change that needs no
+    /// fstab entry (util-linux's `propa`; `-o private` alone still looks
+    /// the target up in fstab).
+    pub make_propagation: bool,
     /// The option lists, in order (`-o`, `-r` as `ro`, `--make-shared` as
     /// `shared`, `-B` as `bind`, ...).
     pub options: Vec<String>,
@@ -372,7 +376,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
                 req.operation = true;
                 req.moving = true;
             }
-            Opt::Make(name) => req.options.push(name.into()),
+            Opt::Make(name) => {
+                req.make_propagation = true;
+                req.options.push(name.into());
+            }
             Opt::Mkdir => {
                 let mode = text(value)?;
                 let mode = mode.strip_prefix('=').unwrap_or(&mode);

@@ -292,7 +292,14 @@ fn combine<'a>(req: &'a Request, fstab: &'a str) -> Vec<&'a str> {
 fn is_propagation_only(req: &Request, opts: &MountOptions) -> bool {
     let none = |s: &Option<OsString>| s.as_deref().is_none_or(|s| s == "none");
     let no_type = req.types.as_deref().is_none_or(|t| t == "none");
-    none(&req.source) && no_type && !req.moving && opts.propagation_only()
+    // A lone target with propagation flags given only by -o is looked up
+    // in fstab first, as util-linux does.
+    let lone = req.source.is_none() || req.target.is_none();
+    none(&req.source)
+        && no_type
+        && !req.moving
+        && opts.propagation_only()
+        && (req.make_propagation || !lone)
 }
 
 fn parse_options<'a>(lists: impl IntoIterator<Item = &'a str>) -> Result<MountOptions, MountError> {

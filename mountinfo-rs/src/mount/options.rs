@@ -480,8 +480,8 @@ mod tests {
         assert_eq!(split("a,\"b"), None);
         assert!(MountOptions::parse(["context=\"x,y"]).is_err());
         assert_eq!(
-            p("context=\"a,b\",ro").data_string().as_deref(),
-            Some("context=\"a,b\"")
+            p("uid=\"a,b\",ro").data_string().as_deref(),
+            Some("uid=\"a,b\"")
         );
     }
 
