@@ -1072,3 +1072,19 @@ fn differential_propagation_through_o_needs_fstab_for_a_lone_target() {
     );
     assert!(out.contains("can't find in /etc/fstab"), "{out}");
 }
+
+/// A mount point made by `--mkdir` is named by its canonical path from
+/// then on, in messages and in the mount table, as libmount does.
+#[test]
+fn differential_mkdir_targets_are_canonical_once_made() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "",
+        "$MOUNT -v --mkdir -t tmpfs x newdir; echo rc=$?; \
+         $MOUNT --mkdir -t tmpfs -o size=abc x newdir2; echo rc=$?; \
+         $MOUNT -v -o X-mount.mkdir -t tmpfs x sub/newdir3; echo rc=$?",
+    );
+    assert!(out.contains("mount: x mounted on $T/newdir.\n"), "{out}");
+}

@@ -328,6 +328,11 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
                     dmesg: false,
                     period: true,
                 })?;
+            // Now that it exists it has a canonical path, which libmount
+            // resolves after the mkdir hook and uses from here on.
+            if !req.no_canonicalize {
+                plan.target = crate::paths::canonicalize(&plan.target);
+            }
         }
     }
     x_mount_subdir(req, &mut plan)?;
