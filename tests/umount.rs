@@ -458,3 +458,17 @@ fn differential_exclusive_options_follow_util_linux_scan_order() {
     assert!(ours.contains("$T/a : successfully unmounted\n"), "{ours}");
     assert!(ours.contains("rc=0\nrc=0\nrc=1\n"), "{ours}");
 }
+
+/// With `-c` a relative target is still found in the mount table by its
+/// absolute path (libmount's `mnt_table_find_target()`), and named so.
+#[test]
+fn differential_no_canonicalize_finds_a_relative_target() {
+    if !root() {
+        return;
+    }
+    let out = assert_same(
+        "mkdir b c; /usr/bin/mount -t tmpfs sb b; /usr/bin/mount -t tmpfs sc c",
+        &format!("$UMOUNT -c -v b; echo rc=$?; $UMOUNT -c -v ./c; echo rc=$?; {LIST}"),
+    );
+    assert!(out.contains("umount: $T/b (sb) unmounted"), "{out}");
+}

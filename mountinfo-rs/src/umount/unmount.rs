@@ -173,14 +173,22 @@ pub enum Outcome {
     },
 }
 
+/// The topmost mount at `spec` (libmount `mnt_table_find_target()`): as
+/// given, then a relative path made absolute (even with `-c`), then
+/// canonical unless `-c`.
 fn find_by_target<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Option<&'t MountEntry> {
-    table.find_target(spec).or_else(|| {
-        if !canon {
-            return None;
-        }
-        let c = canonicalize(spec);
-        table.find_target(&c)
-    })
+    table
+        .find_target(spec)
+        .or_else(|| {
+            let relative = !spec.as_encoded_bytes().starts_with(b"/");
+            let absolute = std::path::absolute(spec).ok().filter(|_| relative)?;
+            table.find_target(absolute.as_os_str())
+        })
+        .or_else(|| {
+            canon
+                .then(|| table.find_target(&canonicalize(spec)))
+                .flatten()
+        })
 }
 
 fn find_by_source<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Option<&'t MountEntry> {
