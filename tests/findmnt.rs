@@ -1497,3 +1497,31 @@ fn mtab_with_poll_is_accepted_as_in_util_linux() {
         "findmnt: options --poll and --verify cannot be combined\n"
     );
 }
+
+/// An fstab mount point reached through a symlink matches the path it
+/// leads to (libmount canonicalizes an fstab entry's own target too).
+#[test]
+fn fstab_targets_through_symlinks_match_as_in_util_linux() {
+    let scratch = Scratch::new("symlink");
+    let dir = scratch.0.join("a");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let link = scratch.0.join("link");
+    std::os::unix::fs::symlink("a", &link).expect("symlink");
+    let (dir, link) = (dir.display().to_string(), link.display().to_string());
+    let fstab = scratch.file(
+        "fstab",
+        format!("tmpfs {link} tmpfs defaults 0 0\n/dev/x {dir} ext4 defaults 0 0\n").as_bytes(),
+    );
+    let fstab = fstab.to_str().expect("path");
+    for args in [
+        vec!["-F", fstab, &dir],
+        vec!["-F", fstab, "-M", &dir],
+        vec!["-s", "-F", fstab, &link],
+    ] {
+        let out = ours(&args, "C");
+        if let Some(want) = theirs(&args, "C") {
+            assert_eq!(transcript(&out), transcript(&want), "{args:?}");
+        }
+    }
+    assert!(stdout(&ours(&["-F", fstab, &dir], "C")).contains(&link));
+}

@@ -362,7 +362,9 @@ impl<'a> Finder<'a> {
     }
 
     /// libmount `mnt_fs_match_target()` with findmnt's cache (none with
-    /// `-C`): the path as given, then canonicalized.
+    /// `-C`): the path as given, then canonicalized; for an fstab entry
+    /// its own mount point canonicalized too (one reached through a
+    /// symlink).
     fn match_target(&mut self, i: usize, target: &[u8]) -> bool {
         let t = self.entries[i].mount.target.as_bytes().to_vec();
         if streq_paths(&t, target) {
@@ -371,8 +373,15 @@ impl<'a> Finder<'a> {
         if self.opts.nocanonicalize {
             return false;
         }
-        self.canonical(target, false)
-            .is_some_and(|cn| streq_paths(&t, &cn))
+        let Some(cn) = self.canonical(target, false) else {
+            return false;
+        };
+        if streq_paths(&t, &cn) {
+            return true;
+        }
+        let fstab = self.entries[i].extra.as_ref().is_some_and(|x| x.fstab);
+        let swap = self.entries[i].mount.fstype.as_bytes() == b"swap";
+        fstab && !swap && self.canonical(&t, false).is_some_and(|tcn| tcn == cn)
     }
 
     /// libmount `mnt_fs_streq_srcpath()`.
