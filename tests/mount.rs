@@ -791,6 +791,8 @@ fn differential_setuid_restricted_mode() {
              /usr/bin/mount $T/n; $N $M/umount $T/n; echo rc=$?; /usr/bin/umount $T/n; \
              $N $M/mount $T/u; /usr/bin/umount $T/u; /usr/bin/mount $T/u; $N $M/umount $T/u; echo rc=$?; \
              /usr/bin/umount $T/u; /usr/bin/mount -t tmpfs tus $T/us; $N $M/umount $T/us; echo rc=$?; \
+             cd $T; $N $M/umount nonexist; echo rc=$?; $N $M/umount n; echo rc=$?; \
+             $N $M/mount n; echo rc=$?; $N $M/mount ./m/; echo rc=$?; cd /; \
              }} 2>&1 | sed \"s|$T|T|g\""
         )))
     };

@@ -187,7 +187,7 @@ pub enum Action {
 }
 
 /// A mount request as given on the command line (paths not yet resolved).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Request {
     /// The source (`--source`, first of two operands, or the operand with
     /// `--target`).

@@ -972,6 +972,26 @@ fn mount_all(req: &cli::Request) -> i32 {
 /// A mount by a non-root user through a setuid mount: only an fstab entry
 /// that allows it ([`restrict::may_mount`]), with the entry's options.
 fn run_restricted(req: &cli::Request) -> Result<Option<Plan>, MountError> {
+    // util-linux's sanitize_paths(), for a lone source or target: made
+    // canonical as the user resolves it, or left as given when that fails
+    // (util-linux then drops its privileges and goes on). With both given
+    // it has dropped them already and resolves nothing.
+    let req = &match (&req.source, &req.target) {
+        (Some(_), Some(_)) => req.clone(),
+        _ => {
+            let sanitize = |p: &Option<OsString>| {
+                p.as_ref().map(|p| match cli::is_tag(p) {
+                    true => p.clone(),
+                    false => restrict::canonicalize_as_user(p).unwrap_or_else(|_| p.clone()),
+                })
+            };
+            cli::Request {
+                target: sanitize(&req.target),
+                source: sanitize(&req.source),
+                ..req.clone()
+            }
+        }
+    };
     let denied = |target: &OsString| MountError::Message {
         spec: Some(target.clone()),
         msg: "must be superuser to use mount".into(),

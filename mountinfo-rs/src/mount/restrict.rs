@@ -16,12 +16,36 @@
 //!   `owner`/`group` as for mount.
 
 use super::fstab::FstabEntry;
+use nix::errno::Errno;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::fs::MetadataExt;
 
-/// Whether this process runs setuid (real uid ≠ effective uid).
+/// Whether mount and umount are restricted to what a user may do: unless
+/// both the real and the effective user are root (libmount's rule: a
+/// setuid copy run by a user, or a user running a plain copy).
 pub fn restricted() -> bool {
-    nix::unistd::getuid() != nix::unistd::geteuid()
+    let (uid, euid) = (nix::unistd::getuid(), nix::unistd::geteuid());
+    !(uid.is_root() && euid.is_root())
+}
+
+/// libmount's `ul_canonicalize_path_restricted()`: the canonical path as
+/// the real user may resolve it. The effective IDs are the real ones while
+/// the path is walked, so a setuid mount tells nothing about paths the
+/// user cannot see.
+///
+/// # Errors
+/// The errno of resolving the path.
+pub fn canonicalize_as_user(path: &OsStr) -> Result<OsString, Errno> {
+    use nix::unistd::{getegid, geteuid, getgid, getuid, setegid, seteuid};
+    let (euid, egid) = (geteuid(), getegid());
+    let _ = setegid(getgid());
+    let _ = seteuid(getuid());
+    let resolved = std::fs::canonicalize(path);
+    let _ = seteuid(euid);
+    let _ = setegid(egid);
+    resolved
+        .map(std::path::PathBuf::into_os_string)
+        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EINVAL)))
 }
 
 /// Variables util-linux's `sanitize_env()` removes.

@@ -166,7 +166,20 @@ fn umount_restricted(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
         .map(|t| t.entries)
         .unwrap_or_default();
     let mut rc: i32 = 0;
-    for spec in &req.targets {
+    for given in &req.targets {
+        // util-linux's sanitize_path(): every target is made canonical as
+        // the user resolves it, and one that cannot be ends umount.
+        let spec = match crate::mount::restrict::canonicalize_as_user(given) {
+            Ok(path) => path,
+            Err(errno) => {
+                common::error::warn(
+                    PROG,
+                    common::error::with_errno(given.to_string_lossy(), errno),
+                );
+                return EX_USAGE;
+            }
+        };
+        let spec = &spec;
         let found = sys
             .table()
             .and_then(|t| unmount::lookup(&t, req, spec).cloned());
