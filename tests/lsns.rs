@@ -589,3 +589,30 @@ fn unsupported_ns_ioctls_are_reported_with_status_2() {
     assert_eq!((code, err.as_str()), (Some(0), ""), "{out}");
     assert!(out.starts_with("uts\n"), "{out}");
 }
+
+/// A `-Q` comparison whose cell cannot take the literal's type (`TYPE ==
+/// 5`: "net" is no number) makes util-linux 2.42 fail with no table, as
+/// findmnt does; a well-typed one filters.
+#[test]
+fn filter_cells_that_do_not_convert_fail_the_listing() {
+    let out = tool("lsns")
+        .args(["-Q", "TYPE == 5", "-o", "NS,TYPE"])
+        .output()
+        .expect("run lsns");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "lsns: failed to apply filter: Invalid argument\n"
+    );
+    let out = tool("lsns")
+        .args(["-Q", "TYPE == \"net\"", "-n", "-o", "TYPE"])
+        .output()
+        .expect("run lsns");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).lines().all(|l| l.trim() == "net"),
+        "{}",
+        stdout(&out)
+    );
+}

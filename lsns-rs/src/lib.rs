@@ -159,7 +159,13 @@ fn run(o: &cli::Options) -> i32 {
         },
         None => b.namespaces(),
     }
-    let table = b.finish();
+    let Some(table) = b.finish() else {
+        warn(
+            PROG,
+            with_errno("failed to apply filter", nix::errno::Errno::EINVAL),
+        );
+        return 1;
+    };
     let r = table.print(&mut std::io::stdout().lock());
     finish_stdout(PROG, r, 0)
 }

@@ -28,6 +28,7 @@ pub struct Builder<'a> {
     ns_line: Vec<Option<LineId>>,
     lazy: Lazy,
     filter: Option<Filter<Col>>,
+    filter_failed: bool,
 }
 
 fn user_name(uid: u32) -> Vec<u8> {
@@ -79,12 +80,16 @@ impl<'a> Builder<'a> {
             ns_line: vec![None; m.ns.len()],
             lazy: Lazy::default(),
             filter,
+            filter_failed: false,
         }
     }
 
     /// The finished table.
-    pub fn finish(self) -> Table {
-        self.table
+    /// The table, or `None` when the `-Q` filter could not be applied to a
+    /// row (a cell that does not convert to the type it is compared as,
+    /// `TYPE == 5`): util-linux then prints no table and fails.
+    pub fn finish(self) -> Option<Table> {
+        (!self.filter_failed).then_some(self.table)
     }
 
     fn parent_proc(&mut self, p: usize) -> Option<usize> {
@@ -186,7 +191,12 @@ impl<'a> Builder<'a> {
             Tree::None => None,
         };
         if let Some(f) = self.filter.take() {
-            let keep = f.matches(&mut |c| self.cell(n, proc, c)).unwrap_or(false);
+            let keep = f
+                .matches(&mut |c| self.cell(n, proc, c))
+                .unwrap_or_else(|_| {
+                    self.filter_failed = true;
+                    false
+                });
             self.filter = Some(f);
             if !keep {
                 return;
