@@ -2,7 +2,8 @@
 //!
 //! The tool is the basename of argv\[0\] with a leading `-` stripped; a name
 //! starting with `nsbox` is the multiplexer, which takes the tool from the
-//! basename of its first argument (`nsbox unshare -m`, `nsbox /bin/mount`).
+//! basename of its first argument as written (`nsbox unshare -m`,
+//! `nsbox /bin/mount`).
 //! An unknown tool prints `nsbox: NAME: applet not found` and exits 127.
 //! `--list` and `--list-full` print the tools and their install paths,
 //! `--install [-s] [DIR]` links them (see [`install`]).
@@ -29,8 +30,7 @@ const TOOLS: &[(&str, &str, Entry)] = &[
 
 fn basename(path: &OsStr) -> &[u8] {
     let bytes = path.as_bytes();
-    let name = bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes);
-    name.strip_prefix(b"-").unwrap_or(name)
+    bytes.rsplit(|&b| b == b'/').next().unwrap_or(bytes)
 }
 
 fn find(name: &[u8]) -> Option<Entry> {
@@ -75,12 +75,19 @@ fn multiplexer(args: Vec<OsString>) -> i32 {
             let tools: Vec<(&str, &str)> = TOOLS.iter().map(|&(n, p, _)| (n, p)).collect();
             install::install(args.first(), &args[2..], &tools)
         }
-        _ => dispatch(args[1..].to_vec()),
+        _ => dispatch(args[1..].to_vec(), false),
     }
 }
 
-fn dispatch(args: Vec<OsString>) -> i32 {
+/// Runs the tool `args[0]` names. For the process's own argv\[0\]
+/// (`login`), a leading `-` is stripped, as a login shell's; a tool named
+/// on nsbox's command line is taken as written.
+fn dispatch(args: Vec<OsString>, login: bool) -> i32 {
     let name = args.first().map(|a| basename(a)).unwrap_or(b"nsbox");
+    let name = match name.strip_prefix(b"-") {
+        Some(stripped) if login => stripped,
+        _ => name,
+    };
     if name.starts_with(b"nsbox") {
         return multiplexer(args);
     }
@@ -97,7 +104,7 @@ fn dispatch(args: Vec<OsString>) -> i32 {
 }
 
 fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
-    dispatch(args.into_iter().collect())
+    dispatch(args.into_iter().collect(), true)
 }
 
 common::c_main!(run);

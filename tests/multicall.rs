@@ -37,6 +37,15 @@ fn unknown_tool_is_applet_not_found_exit_127() {
         .code(127)
         .stdout("")
         .stderr("nsbox: frobnicate: applet not found\n");
+    // A name on nsbox's command line is taken as written: only argv[0]
+    // loses a leading dash (a login shell's).
+    for name in ["--bogus", "-findmnt"] {
+        nsbox()
+            .arg(name)
+            .assert()
+            .code(127)
+            .stderr(format!("nsbox: {name}: applet not found\n"));
+    }
 }
 
 #[test]
