@@ -11,6 +11,7 @@ pub mod cli;
 pub mod creds;
 pub mod error;
 pub mod filter;
+pub mod mem;
 pub mod ns;
 mod regex;
 pub mod rt;

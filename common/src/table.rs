@@ -191,9 +191,17 @@ pub struct LineId(usize);
 
 #[derive(Clone, Debug)]
 struct Line {
-    cells: Vec<Vec<u8>>,
     parent: Option<usize>,
     children: Vec<usize>,
+}
+
+/// Where a cell's bytes are in [`Table`]'s text, and whether they are shown
+/// as they are ([`shown_as_is`], found once when the cell is set).
+#[derive(Clone, Debug, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    as_is: bool,
 }
 
 /// A table being built, then printed once with [`Table::print`].
@@ -202,6 +210,11 @@ pub struct Table {
     name: String,
     columns: Vec<Column>,
     lines: Vec<Line>,
+    /// The cells' bytes, one after another (one allocation for the whole
+    /// table rather than one per cell).
+    text: Vec<u8>,
+    /// Cell (line `i`, column `c`) is `spans[i * ncols + c]`.
+    spans: Vec<Span>,
     /// Output format.
     pub format: Format,
     /// No header line (`-n`).
@@ -310,6 +323,8 @@ impl Table {
             name: name.into(),
             columns,
             lines: Vec::new(),
+            text: Vec::new(),
+            spans: Vec::new(),
             format: Format::Human,
             noheadings: false,
             ascii: false,
@@ -329,8 +344,9 @@ impl Table {
     /// If `parent` does not come from this table.
     pub fn add_line(&mut self, parent: Option<LineId>) -> LineId {
         let id = self.lines.len();
+        self.spans
+            .extend(std::iter::repeat_n(Span::default(), self.columns.len()));
         self.lines.push(Line {
-            cells: vec![Vec::new(); self.columns.len()],
             parent: parent.map(|p| p.0),
             children: Vec::new(),
         });
@@ -342,14 +358,38 @@ impl Table {
 
     /// Sets the cell of `line` in column number `column` (ignored when out
     /// of range).
-    pub fn set_cell(&mut self, line: LineId, column: usize, data: impl Into<Vec<u8>>) {
-        if let Some(cell) = self
-            .lines
-            .get_mut(line.0)
-            .and_then(|l| l.cells.get_mut(column))
-        {
-            *cell = data.into();
+    pub fn set_cell(&mut self, line: LineId, column: usize, data: impl AsRef<[u8]>) {
+        if column >= self.columns.len() {
+            return;
         }
+        let Some(span) = self.spans.get_mut(line.0 * self.columns.len() + column) else {
+            return;
+        };
+        let data = data.as_ref();
+        let start = self.text.len();
+        self.text.extend_from_slice(data);
+        *span = Span {
+            start,
+            end: start + data.len(),
+            as_is: shown_as_is(data),
+        };
+    }
+
+    /// The bytes of cell (line `i`, column `c`).
+    fn cell(&self, i: usize, c: usize) -> &[u8] {
+        let span = &self.spans[i * self.columns.len() + c];
+        &self.text[span.start..span.end]
+    }
+
+    /// Makes room for `lines` more lines (with about 64 bytes of text
+    /// each), in huge pages when that is big ([`crate::mem`]).
+    pub fn reserve(&mut self, lines: usize) {
+        self.lines.reserve(lines);
+        self.spans.reserve(lines.saturating_mul(self.columns.len()));
+        self.text.reserve(lines.saturating_mul(64));
+        crate::mem::advise_huge_pages(&self.lines);
+        crate::mem::advise_huge_pages(&self.spans);
+        crate::mem::advise_huge_pages(&self.text);
     }
 
     /// Number of lines.
@@ -517,7 +557,7 @@ impl Table {
         } else {
             Vec::new()
         };
-        let cell = &self.lines[i].cells[c];
+        let cell = self.cell(i, c);
         if col.multiline {
             let chunks: Vec<&[u8]> = cell.split(|&b| b == 0).collect();
             data.extend_from_slice(&chunks.join(&b'\n'));
@@ -577,9 +617,16 @@ impl Table {
         } else {
             Vec::new()
         };
-        let cell = &self.lines[i].cells[c];
+        let cell = self.cell(i, c);
         if !col.multiline && art.is_empty() {
-            let enc = Encoded::borrowed(cell);
+            let enc = if self.spans[i * self.columns.len() + c].as_is {
+                Encoded {
+                    bytes: std::borrow::Cow::Borrowed(cell),
+                    width: cell.len(),
+                }
+            } else {
+                Encoded::new(cell)
+            };
             let width = enc.width;
             return (enc, width);
         }
@@ -724,6 +771,7 @@ impl Table {
         let tree = self.is_tree();
         let ncols = self.columns.len();
         let widths = self.human_widths(&order, sym, termwidth);
+        let multiline = self.columns.iter().any(|c| c.multiline);
 
         if !self.noheadings {
             for (c, col) in self.columns.iter().enumerate() {
@@ -746,7 +794,7 @@ impl Table {
                     } else {
                         0
                     };
-                    let cell = &self.lines[i].cells[c];
+                    let cell = self.cell(i, c);
                     let value = cell.split(|&b| b == 0).next().unwrap_or_default();
                     (art, link_target(prefix, value))
                 });
@@ -756,18 +804,22 @@ impl Table {
                 }
             }
             // Further values of multi-line cells, one physical line each.
-            let chunks: Vec<Vec<&[u8]>> = self
-                .columns
-                .iter()
-                .zip(&self.lines[i].cells)
-                .map(|(col, cell)| {
-                    if col.multiline {
-                        cell.split(|&b| b == 0).filter(|s| !s.is_empty()).collect()
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect();
+            let chunks: Vec<Vec<&[u8]>> = if multiline {
+                self.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, col)| {
+                        if col.multiline {
+                            let cell = self.cell(i, c);
+                            cell.split(|&b| b == 0).filter(|s| !s.is_empty()).collect()
+                        } else {
+                            Vec::new()
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let extra = chunks.iter().map(Vec::len).max().unwrap_or(0);
             let out = &mut sink.buf;
             for k in 1..extra {
@@ -808,7 +860,7 @@ impl Table {
             w.open(None, JsonKind::Object);
             for (c, col) in self.columns.iter().enumerate() {
                 let name = self.column_name(col);
-                json_value(&mut w, col, &name, &self.lines[i].cells[c]);
+                json_value(&mut w, col, &name, self.cell(i, c));
             }
             w.sink.flush(false);
             if !tree {
@@ -1225,14 +1277,8 @@ fn reduce_column(col: &mut Fit, width: &mut usize, outwidth: usize, stage: u8, n
 /// Printable ASCII without a `\x` in it: shown as it is, one column per
 /// byte, in every locale.
 fn shown_as_is(s: &[u8]) -> bool {
-    let mut prev_backslash = false;
-    for &b in s {
-        if !(0x20..0x7f).contains(&b) || (prev_backslash && b == b'x') {
-            return false;
-        }
-        prev_backslash = b == b'\\';
-    }
-    true
+    s.iter().all(|&b| b.wrapping_sub(0x20) < 0x5f)
+        && (!s.contains(&b'\\') || !s.windows(2).any(|w| w == b"\\x"))
 }
 
 /// Text made safe for a terminal, with its width in display columns

@@ -25,6 +25,8 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
+use crate::sys::memchr;
+
 /// The propagation state of a mount, from the optional fields (proc(5),
 /// kernel `Documentation/filesystems/sharedsubtree.rst`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -117,8 +119,8 @@ pub struct MountEntry {
 /// eight bits (so `\400` is 0); any other backslash stays. As in C, the
 /// value ends at its first NUL byte.
 pub fn unescape(field: &[u8]) -> OsString {
-    let Some(first) = field.iter().position(|&b| b == b'\\') else {
-        let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
+    let Some(first) = memchr(b'\\', field) else {
+        let end = memchr(0, field).unwrap_or(field.len());
         return OsString::from_vec(field[..end].to_vec());
     };
     let mut out = Vec::with_capacity(field.len());
@@ -183,6 +185,18 @@ fn next_field(s: &[u8]) -> Option<(OsString, &[u8])> {
     (!w.is_empty()).then(|| (unescape(w), rest))
 }
 
+/// The index of the first `" - "` in `s` (the end of the optional fields).
+fn find_separator(s: &[u8]) -> Option<usize> {
+    let mut from = 1;
+    loop {
+        let dash = from + memchr(b'-', s.get(from..)?)?;
+        if s.get(dash - 1) == Some(&b' ') && s.get(dash + 1) == Some(&b' ') {
+            return Some(dash - 1);
+        }
+        from = dash + 1;
+    }
+}
+
 impl MountEntry {
     /// Parses one line (without its newline; it ends at a NUL byte) as
     /// libmount's `mnt_parse_mountinfo_line()` does: fields separated by
@@ -190,7 +204,7 @@ impl MountEntry {
     /// `" - "`, an empty source where two spaces follow the type, and the
     /// superblock options required. `None` if it is malformed.
     pub fn parse(line: &[u8]) -> Option<MountEntry> {
-        let line = line.split(|&b| b == 0).next().unwrap_or_default();
+        let line = &line[..memchr(0, line).unwrap_or(line.len())];
         let (id, s) = word(skip_blanks(line));
         let (parent, s) = word(skip_blanks(s));
         let (devno, s) = word(skip_blanks(s));
@@ -198,7 +212,7 @@ impl MountEntry {
         let (root, s) = next_field(s)?;
         let (target, s) = next_field(s)?;
         let (vfs_options, s) = next_field(s)?;
-        let sep = s.windows(3).position(|w| w == b" - ")?;
+        let sep = find_separator(s)?;
         let opt_fields = s.get(1..sep).unwrap_or_default().to_vec();
         let (fstype, s) = next_field(&s[sep + 3..])?;
         if s.is_empty() {
@@ -248,7 +262,7 @@ impl MountTable {
     /// last line without a newline is parsed like the others.
     pub fn parse(data: &[u8]) -> MountTable {
         let mut table = MountTable::default();
-        for (n, line) in data.split(|&b| b == b'\n').enumerate() {
+        for (n, line) in crate::sys::lines(data).enumerate() {
             if line.is_empty() {
                 continue;
             }
@@ -290,6 +304,48 @@ impl MountTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kernel_shaped_options_merge_as_the_general_rules_do() {
+        let items: [&[u8]; 9] = [
+            b"rw",
+            b"ro",
+            b"rw=1",
+            b"=x",
+            b"a",
+            b"\"q,rw\"",
+            b"b\\,c",
+            b"",
+            b"rwx",
+        ];
+        let mut lists: Vec<Vec<u8>> = vec![Vec::new()];
+        for a in items {
+            lists.push(a.to_vec());
+            for b in items {
+                lists.push([a, b].join(&b','));
+                for c in items {
+                    lists.push([a, b, c].join(&b','));
+                }
+            }
+        }
+        let mut fast = 0;
+        for v in &lists {
+            for f in &lists {
+                let want = merge_any_options(v, f);
+                if let Some(got) = merge_kernel_options(v, f) {
+                    fast += 1;
+                    assert_eq!(
+                        got,
+                        want,
+                        "{:?} + {:?}",
+                        String::from_utf8_lossy(v),
+                        String::from_utf8_lossy(f)
+                    );
+                }
+            }
+        }
+        assert!(fast > 1000, "the fast path was taken {fast} times");
+    }
 
     fn entry(line: &str) -> MountEntry {
         MountEntry::parse(line.as_bytes()).expect("valid line")
@@ -476,6 +532,11 @@ pub fn merge_options(vfs: &[u8], fs: &[u8]) -> Vec<u8> {
     if vfs == fs {
         return vfs.to_vec();
     }
+    merge_kernel_options(vfs, fs).unwrap_or_else(|| merge_any_options(vfs, fs))
+}
+
+/// [`merge_options`] step by step, for any input.
+fn merge_any_options(vfs: &[u8], fs: &[u8]) -> Vec<u8> {
     let mut rest = [vfs, b",", fs].concat();
     let mut rw = 0;
     rw += usize::from(optstr_remove(&mut rest, b"rw"));
@@ -497,6 +558,39 @@ pub fn merge_options(vfs: &[u8], fs: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&rest);
     }
     out
+}
+
+/// [`merge_options`] for the shape the kernel writes, in one pass: both
+/// lists start with a `rw` item and the rest of the per-mount list is plain
+/// (no quotes, backslashes, empty items, item starting with `=` or item
+/// named `rw`). The two leading `rw` are then the ones removed, and the
+/// result is `rw` and what follows them. `None` for any other input.
+fn merge_kernel_options(vfs: &[u8], fs: &[u8]) -> Option<Vec<u8>> {
+    fn tail(list: &[u8]) -> Option<&[u8]> {
+        match list.strip_prefix(b"rw")? {
+            b"" => Some(b""),
+            rest => rest.strip_prefix(b",").filter(|t| !t.is_empty()),
+        }
+    }
+    let (a, b) = (tail(vfs)?, tail(fs)?);
+    let plain = a.split(|&c| c == b',').all(|item| {
+        !item.is_empty()
+            && item[0] != b'='
+            && item.split(|&c| c == b'=').next() != Some(b"rw")
+            && !item.iter().any(|&c| c == b'"' || c == b'\\')
+    });
+    if !a.is_empty() && !plain {
+        return None;
+    }
+    let mut out = Vec::with_capacity(2 + a.len() + b.len() + 2);
+    out.extend_from_slice(b"rw");
+    for part in [a, b] {
+        if !part.is_empty() {
+            out.push(b',');
+            out.extend_from_slice(part);
+        }
+    }
+    Some(out)
 }
 
 impl MountEntry {

@@ -4,7 +4,8 @@
 //! passes C strings that outlive the call and plain-data structs, and the
 //! kernel reports failure through the return value and errno, which is turned
 //! into [`Errno`]. Calls nix does not wrap (`open_tree`, `move_mount`,
-//! `mount_setattr`) go through `libc::syscall`.
+//! `mount_setattr`) go through `libc::syscall`. [`memchr`] is here too: the
+//! C library's vectorized byte search, for the table parsers' hot loops.
 
 use nix::errno::Errno;
 use std::ffi::{CString, OsStr};
@@ -24,6 +25,39 @@ pub struct MountAttr {
     pub propagation: u64,
     /// User namespace fd for `MOUNT_ATTR_IDMAP` (unused here).
     pub userns_fd: u64,
+}
+
+/// memchr(3): the index of the first `byte` in `haystack`, if any.
+pub fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
+    // SAFETY: the pointer and length describe one live, initialized slice;
+    // memchr reads only within it and returns a pointer into it or NULL.
+    let found = unsafe {
+        libc::memchr(
+            haystack.as_ptr().cast(),
+            libc::c_int::from(byte),
+            haystack.len(),
+        )
+    };
+    (!found.is_null()).then(|| found as usize - haystack.as_ptr() as usize)
+}
+
+/// The lines of `data`, split at `\n` as `data.split(|&b| b == b'\n')`
+/// splits them (a text ending in a newline ends with an empty line).
+pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(data);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match memchr(b'\n', s) {
+            Some(n) => {
+                rest = Some(&s[n + 1..]);
+                Some(&s[..n])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
 }
 
 fn cstr(s: &OsStr) -> Result<CString, Errno> {

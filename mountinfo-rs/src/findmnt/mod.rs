@@ -113,17 +113,18 @@ fn path_to_tid(path: &Path) -> i32 {
 /// Reads a whole table file in 64 KiB steps: the kernel generates
 /// `/proc/PID/mountinfo` per read, and much larger reads of a big table are
 /// several times slower (what `std::fs::read` would do as its buffer grows).
+/// A buffer that grows past 2 MiB is put in huge pages.
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let mut data = Vec::new();
-    let mut chunk = vec![0u8; 1 << 16];
     loop {
-        match f.read(&mut chunk) {
-            Ok(0) => return Ok(data),
-            Ok(n) => data.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        let capacity = data.capacity();
+        if (&mut f).take(1 << 16).read_to_end(&mut data)? == 0 {
+            return Ok(data);
+        }
+        if data.capacity() != capacity {
+            common::mem::advise_huge_pages(&data);
         }
     }
 }
@@ -148,8 +149,19 @@ pub type Parsed = (MountEntry, Option<tabs::Extra>);
 /// lines (counting every line).
 pub fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>, Vec<usize>) {
     let mut entries = Vec::new();
+    let bad = parse_lines_into(data, format, |p| entries.push(p));
+    (entries, bad)
+}
+
+/// [`parse_lines`], handing each entry to `push` as it is parsed (a large
+/// table is not held twice); returns the numbers of the bad lines.
+fn parse_lines_into(
+    data: &[u8],
+    format: &mut Option<TabFormat>,
+    mut push: impl FnMut(Parsed),
+) -> Vec<usize> {
     let mut bad = Vec::new();
-    for (n, line) in data.split(|&b| b == b'\n').enumerate() {
+    for (n, line) in crate::sys::lines(data).enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let line = skip_blank(line);
         if line.is_empty() || line[0] == b'#' {
@@ -165,11 +177,11 @@ pub fn parse_lines(data: &[u8], format: &mut Option<TabFormat>) -> (Vec<Parsed>,
             TabFormat::Swaps => tabs::parse_swaps_line(line).map(|(e, x)| (e, Some(x))),
         };
         match parsed {
-            Some(p) => entries.push(p),
+            Some(p) => push(p),
             None => bad.push(n + 1),
         }
     }
-    (entries, bad)
+    bad
 }
 
 /// The entries of a mountinfo text (bad lines skipped).
@@ -280,7 +292,20 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
             let errno = nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
             Error::Fatal(with_errno(format!("can't read {name}"), errno))
         })?;
-        let (parsed, bad) = parse_lines(&data, &mut format);
+        // Room for every line at once (a mountinfo line is longer than
+        // 40 bytes), in huge pages when the table is big.
+        entries.reserve(data.len() / 40);
+        common::mem::advise_huge_pages(&entries);
+        let tid = path_to_tid(file);
+        let kernel_file = file.as_os_str().as_bytes().starts_with(b"/proc/");
+        let bad = parse_lines_into(&data, &mut format, |(mut e, x)| {
+            if kernel_file && x.is_none() && e.source.as_bytes() == b"/dev/root" {
+                if let Some(dev) = system_root(e.major, e.minor) {
+                    e.source = dev;
+                }
+            }
+            entries.push(Entry::new(e, tid).with_extra(x));
+        });
         parse_errors += bad.len();
         for line in &bad {
             warn(
@@ -288,16 +313,6 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
                 format!("{name}: parse error at line {line} -- ignored"),
             );
         }
-        let tid = path_to_tid(file);
-        let kernel_file = file.as_os_str().as_bytes().starts_with(b"/proc/");
-        entries.extend(parsed.into_iter().map(|(mut e, x)| {
-            if kernel_file && x.is_none() && e.source.as_bytes() == b"/dev/root" {
-                if let Some(dev) = system_root(e.major, e.minor) {
-                    e.source = dev;
-                }
-            }
-            Entry::new(e, tid).with_extra(x)
-        }));
     }
     let kernel = !matches!(format, Some(TabFormat::Fstab | TabFormat::Swaps));
     if opts.source == Source::Mtab && opts.files.is_empty() {
@@ -365,11 +380,11 @@ fn merge_utab(entries: &mut [Entry]) {
             let mut options = e.mount.options();
             options.push(b',');
             options.extend_from_slice(opts.as_bytes());
-            e.extra = Some(tabs::Extra {
+            e.extra = Some(Box::new(tabs::Extra {
                 options,
                 user_options: std::os::unix::ffi::OsStringExt::into_vec(opts),
                 ..tabs::Extra::default()
-            });
+            }));
         }
     }
 }

@@ -206,7 +206,7 @@ pub fn run(
             .collect();
         let mut matcher = Finder::new(
             refs.iter()
-                .map(|e| Entry::new(e.mount.clone(), e.tid).with_extra(e.extra.clone()))
+                .map(|e| Entry::new(e.mount.clone(), e.tid).with_extra(e.extra.as_deref().cloned()))
                 .collect(),
             opts,
             make_table(),
@@ -242,7 +242,7 @@ pub fn run(
                         let ctx = CellContext {
                             opts,
                             tid: e.tid,
-                            extra: e.extra.as_ref(),
+                            extra: e.extra.as_deref(),
                         };
                         cell(col, &e.mount, &ctx)
                     }

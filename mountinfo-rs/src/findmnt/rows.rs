@@ -29,8 +29,9 @@ pub struct Entry {
     pub tid: i32,
     /// The parent ID, which `--uniq` may rewrite.
     parent: u32,
-    /// fstab fields, or utab options (none for a plain mountinfo line).
-    pub extra: Option<Extra>,
+    /// fstab fields, or utab options (none for a plain mountinfo line;
+    /// boxed, as most entries have none).
+    pub extra: Option<Box<Extra>>,
 }
 
 impl Entry {
@@ -47,7 +48,7 @@ impl Entry {
 
     /// The entry with fstab fields or utab options.
     pub fn with_extra(mut self, extra: Option<Extra>) -> Entry {
-        self.extra = extra;
+        self.extra = extra.map(Box::new);
         self
     }
 
@@ -208,8 +209,9 @@ pub struct Finder<'a> {
     noswapmatch: bool,
     /// Canonical forms of the match strings, computed once.
     canon: HashMap<Vec<u8>, Option<Vec<u8>>>,
-    /// Entry indices by parent ID.
-    children: HashMap<u32, Vec<usize>>,
+    /// Entry indices by parent ID, made when first needed (a plain list
+    /// never needs it).
+    children: std::cell::OnceCell<HashMap<u32, Vec<usize>>>,
     /// The line made for each entry.
     lines: Vec<Option<LineId>>,
     nlines: usize,
@@ -271,16 +273,16 @@ impl<'a> Finder<'a> {
             matches: opts.matches.clone(),
             noswapmatch: opts.noswapmatch,
             canon: HashMap::new(),
-            children: HashMap::new(),
+            children: std::cell::OnceCell::new(),
             nlines: 0,
             table,
             filter,
             filter_failed: false,
         };
+        f.table.reserve(f.entries.len());
         if opts.uniq {
             f.uniq();
         }
-        f.index_children();
         f
     }
 
@@ -291,11 +293,15 @@ impl<'a> Finder<'a> {
         self.table
     }
 
-    fn index_children(&mut self) {
-        self.children.clear();
-        for (i, e) in self.entries.iter().enumerate() {
-            self.children.entry(e.parent).or_default().push(i);
-        }
+    /// Entry indices by parent ID.
+    fn children(&self) -> &HashMap<u32, Vec<usize>> {
+        self.children.get_or_init(|| {
+            let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                map.entry(e.parent).or_default().push(i);
+            }
+            map
+        })
     }
 
     /// `--uniq` (libmount `mnt_table_uniq_fs(MNT_UNIQ_KEEPTREE)`): walking
@@ -496,7 +502,7 @@ impl<'a> Finder<'a> {
     /// libmount `mnt_table_over_fs()`: a child mounted on the same path.
     fn is_overmounted(&self, i: usize) -> bool {
         let e = &self.entries[i].mount;
-        self.children.get(&e.id).is_some_and(|kids| {
+        self.children().get(&e.id).is_some_and(|kids| {
             kids.iter().any(|&c| {
                 let c = &self.entries[c];
                 streq_paths(c.mount.target.as_bytes(), e.target.as_bytes())
@@ -533,7 +539,7 @@ impl<'a> Finder<'a> {
     fn children_of(&self, i: usize) -> Vec<usize> {
         let id = self.entries[i].mount.id;
         let mut kids: Vec<usize> = self
-            .children
+            .children()
             .get(&id)
             .map(|v| {
                 v.iter()
@@ -554,7 +560,7 @@ impl<'a> Finder<'a> {
         let ctx = CellContext {
             opts: self.opts,
             tid: self.entries[i].tid,
-            extra: self.entries[i].extra.as_ref(),
+            extra: self.entries[i].extra.as_deref(),
         };
         if let Some(filter) = &self.filter {
             let mount = &self.entries[i].mount;
