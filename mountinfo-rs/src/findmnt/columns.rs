@@ -1,6 +1,7 @@
 //! findmnt's columns: names, libsmartcols flags and JSON types, and the text
 //! of each cell for a mount table entry.
 
+use std::borrow::Cow;
 use super::cli::Options;
 use super::rows::{canonicalize, is_tag_source, resolve_spec};
 use super::tabs::{vfs_options_all, Extra};
@@ -268,9 +269,24 @@ pub struct CellContext<'a> {
     pub extra: Option<&'a Extra>,
 }
 
-/// The text of column `col` for `entry` (findmnt `get_data()`); empty when
-/// findmnt leaves the cell empty.
-pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
+/// The text of column `col` for `entry` (findmnt `get_data()`), borrowed
+/// from the entry where it is a field as it is; empty when findmnt leaves
+/// the cell empty.
+pub fn cell<'e>(col: Col, e: &'e MountEntry, ctx: &CellContext<'_>) -> Cow<'e, [u8]> {
+    let field = match col {
+        Col::Target => &e.target,
+        Col::Fstype => &e.fstype,
+        Col::VfsOptions if !ctx.opts.vfs_all => &e.vfs_options,
+        Col::FsOptions => &e.fs_options,
+        Col::OptFields => &e.opt_fields,
+        Col::Fsroot => &e.root,
+        _ => return Cow::Owned(computed_cell(col, e, ctx)),
+    };
+    Cow::Borrowed(field.as_bytes())
+}
+
+/// [`cell`] for the columns whose text is not a field as it is.
+fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
     let plain_format = ctx.opts.output == super::cli::Output::Human;
     let fstab = ctx.extra.is_some_and(|x| x.fstab);
     match col {
@@ -303,13 +319,8 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
             }
             s
         }
-        Col::Target => e.target.as_bytes().to_vec(),
-        Col::Fstype => e.fstype.as_bytes().to_vec(),
         Col::Options => options(e, ctx),
-        Col::VfsOptions if ctx.opts.vfs_all => vfs_options_all(&options(e, ctx)),
-        Col::VfsOptions => e.vfs_options.as_bytes().to_vec(),
-        Col::FsOptions => e.fs_options.as_bytes().to_vec(),
-        Col::OptFields => e.opt_fields.as_bytes().to_vec(),
+        Col::VfsOptions => vfs_options_all(&options(e, ctx)),
         Col::MajMin => {
             if e.major == 0 && e.minor == 0 {
                 Vec::new()
@@ -319,7 +330,6 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
                 format!("{}:{}", e.major, e.minor).into_bytes()
             }
         }
-        Col::Fsroot => e.root.as_bytes().to_vec(),
         Col::Tid => nonzero(i64::from(ctx.tid)),
         Col::Id => nonzero(i64::from(e.id)),
         Col::Parent => nonzero(i64::from(e.parent)),
@@ -351,6 +361,9 @@ pub fn cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
             .extra
             .map_or_else(Vec::new, |x| nonzero(x.uniq_id as i64)),
         Col::Action | Col::OldOptions | Col::OldTarget => Vec::new(),
+        Col::Target | Col::Fstype | Col::FsOptions | Col::OptFields | Col::Fsroot => {
+            unreachable!("a field as it is: cell() borrows it")
+        }
     }
 }
 

@@ -244,7 +244,7 @@ pub fn run(
                             tid: e.tid,
                             extra: e.extra.as_deref(),
                         };
-                        cell(col, &e.mount, &ctx)
+                        cell(col, &e.mount, &ctx).into_owned()
                     }
                 };
                 table.set_cell(line, n, data);

@@ -564,7 +564,7 @@ impl<'a> Finder<'a> {
         };
         if let Some(filter) = &self.filter {
             let mount = &self.entries[i].mount;
-            match filter.matches(&mut |col| cell(col, mount, &ctx)) {
+            match filter.matches(&mut |col| cell(col, mount, &ctx).into_owned()) {
                 Ok(true) => {}
                 Ok(false) => return Ok(None),
                 Err(_) => {
