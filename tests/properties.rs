@@ -17,7 +17,7 @@ use mountinfo_rs::mountinfo::{MountEntry, MountTable, Propagation};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use std::ffi::OsString;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStringExt;
 use unshare_rs::idmap_parse::{parse_block, Block};
 
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -66,14 +66,14 @@ prop_compose! {
             parent: ids[1],
             major: ids[2],
             minor: ids[3],
-            root: OsString::from_vec(root),
-            target: OsString::from_vec(target),
-            vfs_options: OsString::from_vec(vfs),
+            root: root.into(),
+            target: target.into(),
+            vfs_options: vfs.into(),
             propagation: Propagation::parse(&opt),
-            opt_fields: OsString::from_vec(opt),
-            fstype: OsString::from_vec(fstype),
-            source: OsString::from_vec(source),
-            fs_options: OsString::from_vec(fs),
+            opt_fields: opt.into(),
+            fstype: fstype.into(),
+            source: source.into(),
+            fs_options: fs.into(),
         }
     }
 }

@@ -329,7 +329,7 @@ impl Model {
                 .entries
                 .iter()
                 .filter(|e| e.fstype == "nsfs")
-                .map(|e| (e.root.clone(), e.target.clone()))
+                .map(|e| (e.root.to_os_string(), e.target.to_os_string()))
                 .collect(),
             unsupported_ioctl: false,
             needs,

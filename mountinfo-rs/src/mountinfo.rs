@@ -85,6 +85,170 @@ impl Propagation {
     }
 }
 
+/// Bytes a [`Field`] holds without a heap allocation.
+const INLINE: usize = 22;
+
+/// A text field of a mount table entry (a path, a type, an option list),
+/// as bytes that need not be UTF-8. It dereferences to [`OsStr`].
+///
+/// Most fields are short (`tmpfs`, `rw,relatime`, `/dev/sda1`, many mount
+/// points): up to 22 bytes are kept inside the value, so a table of 100,000
+/// mounts is not 600,000 small heap allocations; longer ones are boxed.
+/// The value is 24 bytes either way, as an `OsString` is.
+#[derive(Clone)]
+pub struct Field(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Field {
+    /// A field holding a copy of `bytes`.
+    pub fn new(bytes: &[u8]) -> Field {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE => {
+                let mut inline = [0; INLINE];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                Field(Repr::Inline { len, bytes: inline })
+            }
+            _ => Field(Repr::Heap(bytes.into())),
+        }
+    }
+
+    /// A field of mountinfo text, decoded as [`unescape`] does.
+    fn unescaped(raw: &[u8]) -> Field {
+        if raw.len() <= INLINE && !raw.iter().any(|&b| b == b'\\' || b == 0) {
+            Field::new(raw)
+        } else {
+            Field::from(unescape(raw))
+        }
+    }
+
+    /// The field as an [`OsStr`].
+    pub fn as_os_str(&self) -> &OsStr {
+        self
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
+    }
+}
+
+impl Default for Field {
+    fn default() -> Field {
+        Field::new(b"")
+    }
+}
+
+impl std::ops::Deref for Field {
+    type Target = OsStr;
+    fn deref(&self) -> &OsStr {
+        OsStr::from_bytes(self.as_bytes())
+    }
+}
+
+impl AsRef<OsStr> for Field {
+    fn as_ref(&self) -> &OsStr {
+        self
+    }
+}
+
+impl AsRef<std::path::Path> for Field {
+    fn as_ref(&self) -> &std::path::Path {
+        std::path::Path::new(&**self)
+    }
+}
+
+impl From<OsString> for Field {
+    fn from(s: OsString) -> Field {
+        if s.len() <= INLINE {
+            Field::new(s.as_bytes())
+        } else {
+            Field(Repr::Heap(s.into_vec().into_boxed_slice()))
+        }
+    }
+}
+
+impl From<&OsStr> for Field {
+    fn from(s: &OsStr) -> Field {
+        Field::new(s.as_bytes())
+    }
+}
+
+impl From<&str> for Field {
+    fn from(s: &str) -> Field {
+        Field::new(s.as_bytes())
+    }
+}
+
+impl From<Vec<u8>> for Field {
+    fn from(v: Vec<u8>) -> Field {
+        Field::from(OsString::from_vec(v))
+    }
+}
+
+impl From<Field> for OsString {
+    fn from(f: Field) -> OsString {
+        f.to_os_string()
+    }
+}
+
+impl PartialEq for Field {
+    fn eq(&self, other: &Field) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Field {}
+
+impl PartialEq<OsStr> for Field {
+    fn eq(&self, other: &OsStr) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&OsStr> for Field {
+    fn eq(&self, other: &&OsStr) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<OsString> for Field {
+    fn eq(&self, other: &OsString) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<str> for Field {
+    fn eq(&self, other: &str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Field {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl std::hash::Hash for Field {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// One line of mountinfo, unescaped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountEntry {
@@ -97,21 +261,21 @@ pub struct MountEntry {
     /// (3) Minor device number.
     pub minor: u32,
     /// (4) Path within the filesystem that forms the root of this mount.
-    pub root: OsString,
+    pub root: Field,
     /// (5) Mount point, relative to the reader's root.
-    pub target: OsString,
+    pub target: Field,
     /// (6) Per-mount (VFS) options, comma-separated, kernel order.
-    pub vfs_options: OsString,
+    pub vfs_options: Field,
     /// (7) Optional fields verbatim, space-separated (`shared:1 master:2`).
-    pub opt_fields: OsString,
+    pub opt_fields: Field,
     /// (7) The optional fields decoded.
     pub propagation: Propagation,
     /// (9) Filesystem type, `type.subtype` for FUSE.
-    pub fstype: OsString,
+    pub fstype: Field,
     /// (10) Mount source (may be empty).
-    pub source: OsString,
+    pub source: Field,
     /// (11) Per-superblock options.
-    pub fs_options: OsString,
+    pub fs_options: Field,
 }
 
 /// Decodes `\ooo` octal escapes as libmount's `unmangle()` does: a
@@ -180,9 +344,9 @@ fn word(s: &[u8]) -> (&[u8], &[u8]) {
 
 /// The next word of `s` after its leading blanks, unescaped; `None` when
 /// it is empty (libmount's `unmangle()` fails on an empty word).
-fn next_field(s: &[u8]) -> Option<(OsString, &[u8])> {
+fn next_field(s: &[u8]) -> Option<(Field, &[u8])> {
     let (w, rest) = word(skip_blanks(s));
-    (!w.is_empty()).then(|| (unescape(w), rest))
+    (!w.is_empty()).then(|| (Field::unescaped(w), rest))
 }
 
 /// The index of the first `" - "` in `s` (the end of the optional fields).
@@ -213,13 +377,13 @@ impl MountEntry {
         let (target, s) = next_field(s)?;
         let (vfs_options, s) = next_field(s)?;
         let sep = find_separator(s)?;
-        let opt_fields = s.get(1..sep).unwrap_or_default().to_vec();
+        let opt_fields = s.get(1..sep).unwrap_or_default();
         let (fstype, s) = next_field(&s[sep + 3..])?;
         if s.is_empty() {
             return None;
         }
         let (source, s) = if s.starts_with(b"  ") {
-            (OsString::new(), s)
+            (Field::default(), s)
         } else {
             next_field(s)?
         };
@@ -232,8 +396,8 @@ impl MountEntry {
             root,
             target,
             vfs_options,
-            propagation: Propagation::parse(&opt_fields),
-            opt_fields: OsString::from_vec(opt_fields),
+            propagation: Propagation::parse(opt_fields),
+            opt_fields: Field::new(opt_fields),
             fstype,
             source,
             fs_options,

@@ -27,6 +27,41 @@ pub struct MountAttr {
     pub userns_fd: u64,
 }
 
+/// Runs program `path` with `args` (argv[0] is `path`), stdio inherited,
+/// and waits for it: its exit status, 128+N when signal N killed it, or
+/// `exec_failed` when it could not be started (fork or execv(2) failed).
+/// What `std::process::Command::status` does, without std's process
+/// machinery (about 10 KiB of the multicall binary).
+pub fn run_program(path: &OsStr, args: &[std::ffi::OsString], exec_failed: i32) -> i32 {
+    use nix::sys::wait::{waitpid, WaitStatus};
+    let Ok(prog) = cstr(path) else {
+        return exec_failed;
+    };
+    let Ok(mut argv) = args.iter().map(|a| cstr(a)).collect::<Result<Vec<_>, _>>() else {
+        return exec_failed;
+    };
+    argv.insert(0, prog.clone());
+    // SAFETY: mount and umount are single-threaded, and the child only
+    // calls execv(2) and _exit(2) on what was prepared before the fork.
+    match unsafe { nix::unistd::fork() } {
+        Err(_) => exec_failed,
+        Ok(nix::unistd::ForkResult::Child) => {
+            let _ = nix::unistd::execv(&prog, &argv);
+            // SAFETY: _exit ends the child without running the parent's
+            // atexit handlers or flushing its copied stdio buffers.
+            unsafe { libc::_exit(exec_failed) }
+        }
+        Ok(nix::unistd::ForkResult::Parent { child }) => loop {
+            match waitpid(child, None) {
+                Ok(WaitStatus::Exited(_, code)) => return code,
+                Ok(WaitStatus::Signaled(_, signal, _)) => return 128 + signal as i32,
+                Ok(_) | Err(Errno::EINTR) => {}
+                Err(_) => return exec_failed,
+            }
+        },
+    }
+}
+
 /// memchr(3): the index of the first `byte` in `haystack`, if any.
 pub fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
     // SAFETY: the pointer and length describe one live, initialized slice;

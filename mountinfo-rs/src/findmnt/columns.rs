@@ -1,13 +1,12 @@
 //! findmnt's columns: names, libsmartcols flags and JSON types, and the text
 //! of each cell for a mount table entry.
 
-use std::borrow::Cow;
 use super::cli::Options;
 use super::rows::{canonicalize, is_tag_source, resolve_spec};
 use super::tabs::{vfs_options_all, Extra};
 use crate::mountinfo::MountEntry;
 use common::table::{Column, JsonType};
-use std::os::unix::ffi::OsStrExt;
+use std::borrow::Cow;
 
 /// A findmnt column, in util-linux's order (`--output-all` order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

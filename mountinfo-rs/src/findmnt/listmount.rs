@@ -259,16 +259,17 @@ fn entry(b: &[u8]) -> MountEntry {
         parent: u32_at(b, off::MNT_PARENT_ID_OLD),
         major: u32_at(b, off::SB_DEV_MAJOR),
         minor: u32_at(b, off::SB_DEV_MINOR),
-        root: os(str_at(b, off::MNT_ROOT, STATMOUNT_MNT_ROOT).unwrap_or_default()),
-        target: os(str_at(b, off::MNT_POINT, STATMOUNT_MNT_POINT).unwrap_or_default()),
-        vfs_options: OsString::from(vfs),
-        opt_fields: OsString::from(fields.join(" ")),
+        root: os(str_at(b, off::MNT_ROOT, STATMOUNT_MNT_ROOT).unwrap_or_default()).into(),
+        target: os(str_at(b, off::MNT_POINT, STATMOUNT_MNT_POINT).unwrap_or_default()).into(),
+        vfs_options: OsString::from(vfs).into(),
+        opt_fields: OsString::from(fields.join(" ")).into(),
         propagation: p,
-        fstype: os(fstype),
+        fstype: os(fstype).into(),
         source: os(
             str_at(b, off::SB_SOURCE, STATMOUNT_SB_SOURCE).unwrap_or_else(|| b"none".to_vec())
-        ),
-        fs_options: crate::mountinfo::unescape(&fs),
+        )
+        .into(),
+        fs_options: crate::mountinfo::unescape(&fs).into(),
     }
 }
 

@@ -301,7 +301,7 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
         let bad = parse_lines_into(&data, &mut format, |(mut e, x)| {
             if kernel_file && x.is_none() && e.source.as_bytes() == b"/dev/root" {
                 if let Some(dev) = system_root(e.major, e.minor) {
-                    e.source = dev;
+                    e.source = dev.into();
                 }
             }
             entries.push(Entry::new(e, tid).with_extra(x));

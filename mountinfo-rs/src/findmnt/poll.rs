@@ -19,7 +19,6 @@ use common::table::Table;
 use std::collections::HashMap;
 use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// One change: kind, old entry, new entry (indices into the two tables).

@@ -87,14 +87,14 @@ pub fn parse_swaps_line(line: &[u8]) -> Option<(MountEntry, Extra)> {
         parent: 0,
         major: 0,
         minor: 0,
-        root: OsString::new(),
-        target: OsString::new(),
-        vfs_options: OsString::new(),
-        opt_fields: OsString::new(),
+        root: OsString::new().into(),
+        target: OsString::new().into(),
+        vfs_options: OsString::new().into(),
+        opt_fields: OsString::new().into(),
         propagation: Propagation::default(),
-        fstype: OsString::from("swap"),
-        source: OsString::from_vec(source),
-        fs_options: OsString::new(),
+        fstype: OsString::from("swap").into(),
+        source: OsString::from_vec(source).into(),
+        fs_options: OsString::new().into(),
     };
     Some((
         entry,
@@ -193,19 +193,19 @@ pub fn parse_fstab_line(line: &[u8]) -> Option<(MountEntry, Extra)> {
         parent: 0,
         major: 0,
         minor: 0,
-        root: OsString::new(),
-        target,
-        vfs_options: OsString::new(),
-        opt_fields: OsString::new(),
+        root: OsString::new().into(),
+        target: target.into(),
+        vfs_options: OsString::new().into(),
+        opt_fields: OsString::new().into(),
         propagation: Propagation::default(),
-        fstype,
-        source,
-        fs_options: OsString::new(),
+        fstype: fstype.into(),
+        source: source.into(),
+        fs_options: OsString::new().into(),
     };
     if let Some(options) = options {
         let (vfs, fs, user) = split_options(options.as_bytes());
-        entry.vfs_options = OsString::from_vec(vfs);
-        entry.fs_options = OsString::from_vec(fs);
+        entry.vfs_options = vfs.into();
+        entry.fs_options = fs.into();
         extra.user_options = user;
         extra.options = options.into_vec();
         let s = skip_blanks(s);

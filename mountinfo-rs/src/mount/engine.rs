@@ -406,7 +406,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
                 &entry.fs_options.to_string_lossy(),
             );
             if source.is_none() {
-                source = Some(entry.source.clone());
+                source = Some(entry.source.to_os_string());
             }
             merged = Some(parse_options(
                 std::iter::once(now.as_str()).chain(req.options.iter().map(String::as_str)),

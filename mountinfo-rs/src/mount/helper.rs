@@ -50,11 +50,7 @@ pub fn passes_type(helper: &std::path::Path, fstype: &str) -> bool {
 /// Runs `helper` with `args` and returns its exit status (126 when it
 /// could not be executed, 128+N when killed by signal N).
 pub fn run(helper: &std::path::Path, args: &[OsString]) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    match std::process::Command::new(helper).args(args).status() {
-        Ok(st) => st.code().unwrap_or_else(|| 128 + st.signal().unwrap_or(0)),
-        Err(_) => EX_EXEC,
-    }
+    crate::sys::run_program(helper.as_os_str(), args, EX_EXEC)
 }
 
 /// Options not given to helpers (libmount's `MNT_NOHLPS` options and the

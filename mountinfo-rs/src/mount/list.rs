@@ -67,13 +67,13 @@ fn loop_backing_file(dev: &OsStr) -> Option<OsString> {
 pub fn pretty_source(e: &MountEntry) -> OsString {
     let fstype = e.fstype.to_string_lossy();
     if is_pseudofs(&fstype) || is_netfs(&fstype) || fstype == "swap" {
-        return e.source.clone();
+        return e.source.to_os_string();
     }
     if e.source.is_empty() {
         return "none".into();
     }
     if !e.source.as_bytes().starts_with(b"/") {
-        return e.source.clone();
+        return e.source.to_os_string();
     }
     let canon = canonicalize(&e.source);
     loop_backing_file(&canon).unwrap_or(canon)

@@ -797,9 +797,9 @@ fn fs_mounted(
 /// The request `-a` makes for one `target`: the settings of `req` that
 /// apply to each mount, without `-a`'s filters, `-v` or `-N` (already
 /// entered).
-fn one_of_all(req: &cli::Request, target: &OsString) -> cli::Request {
+fn one_of_all(req: &cli::Request, target: &std::ffi::OsStr) -> cli::Request {
     cli::Request {
-        target: Some(target.clone()),
+        target: Some(target.to_os_string()),
         options: req.options.clone(),
         rwonly: req.rwonly,
         fake: req.fake,

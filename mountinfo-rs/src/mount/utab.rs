@@ -476,7 +476,7 @@ fn bind_root(table: &MountTable, src: &OsStr) -> (Option<OsString>, Option<OsStr
         };
     }
     (
-        Some(fs.source.clone()),
+        Some(fs.source.to_os_string()),
         Some(OsStr::from_bytes(&root).to_os_string()),
     )
 }
@@ -552,7 +552,7 @@ impl Pending {
                     .chain(plan.opts.userspace.iter().map(String::as_str));
                 Change::Remount {
                     opts: kept_options(all, restricted_user)?,
-                    root: mount.map(|m| m.root.clone()),
+                    root: mount.map(|m| m.root.to_os_string()),
                 }
             }
             Op::New => Change::Add {

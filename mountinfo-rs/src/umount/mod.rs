@@ -279,7 +279,7 @@ fn umount_all_targets(sys: &mut unmount::Real, req: &cli::Request, spec: &OsStri
         .iter()
         .rev()
         .filter(|e| e.major == fs.major && e.minor == fs.minor && e.source == fs.source)
-        .map(|e| e.target.clone())
+        .map(|e| e.target.to_os_string())
         .collect();
     let mut rc = 0;
     for t in targets {

@@ -215,7 +215,7 @@ fn find_by_loop_file<'t>(table: &'t MountTable, spec: &OsStr) -> Option<&'t Moun
         .entries
         .iter()
         .rev()
-        .find(|e| devs.contains(&e.source))
+        .find(|e| devs.iter().any(|d| e.source == *d))
 }
 
 /// The mount a spec names: by mount point, then by source, then as the
@@ -237,8 +237,8 @@ pub fn umount_entry<S: System>(
     by_statfs: bool,
 ) -> Outcome {
     let flags = umount_flags(req);
-    let target = e.target.clone();
-    let source = Some(e.source.clone());
+    let target = e.target.to_os_string();
+    let source = Some(e.source.to_os_string());
     if req.fake {
         return unmounted(sys, req, by_statfs, target, source);
     }
@@ -295,8 +295,8 @@ pub fn umount_one<S: System>(sys: &mut S, req: &Request, spec: &OsStr) -> Outcom
                 },
             };
             if let Some(e) = found {
-                target = e.target.clone();
-                source = Some(e.source.clone());
+                target = e.target.to_os_string();
+                source = Some(e.source.to_os_string());
                 fstype = Some(e.fstype.to_string_lossy().into_owned());
             }
         }
