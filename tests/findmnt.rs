@@ -1415,6 +1415,58 @@ fn poll_reports_mount_remount_move_and_umount() {
 }
 
 #[test]
+fn corpus_host_expectations_verify_shell_and_canonicalization_are_byte_exact() {
+    // util-linux's HOST-dependent findmnt tests whose expected text holds on
+    // any Linux host: --verify of a one-line fstab (stats / and /dev/null),
+    // the --shell header of --output-all, and -c/--nocanonicalize of a
+    // symbolic link to /.
+    let table = corpus("input/verify.table");
+    let out = tool("findmnt")
+        .args(["--verify", "--verbose", "--tab-file"])
+        .arg(&table)
+        .env("LC_ALL", "POSIX")
+        .output()
+        .expect("run findmnt");
+    let want = |name: &str| std::fs::read(corpus(&format!("host/{name}"))).expect("corpus file");
+    assert_eq!(out.stdout, want("outputs-verify"), "{}", transcript(&out));
+    assert_eq!(
+        out.stderr,
+        want("outputs-verify.err"),
+        "{}",
+        transcript(&out)
+    );
+
+    let out = tool("findmnt")
+        .args(["--shell", "--raw", "--output-all"])
+        .output()
+        .expect("run findmnt");
+    let header = out
+        .stdout
+        .split_inclusive(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
+    assert_eq!(header, want("outputs-shell"), "{}", transcript(&out));
+
+    let scratch = Scratch::new("canon");
+    std::os::unix::fs::symlink("/", scratch.0.join("L")).expect("symlink");
+    let mut got = Vec::new();
+    for opt in ["--canonicalize", "--nocanonicalize"] {
+        let out = tool("findmnt")
+            .args(["--output", "TARGET", opt, "L"])
+            .current_dir(&scratch.0)
+            .output()
+            .expect("run findmnt");
+        got.extend_from_slice(&out.stdout);
+    }
+    assert_eq!(
+        got,
+        want("outputs-canonicalization"),
+        "{}",
+        String::from_utf8_lossy(&got)
+    );
+}
+
+#[test]
 fn corpus_df_options_headers() {
     // util-linux's HOST test df-options: the raw header of --df and --dfi.
     let want = std::fs::read_to_string(corpus("host/df-options")).expect("corpus file");
