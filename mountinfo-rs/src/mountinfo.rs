@@ -159,12 +159,6 @@ impl AsRef<OsStr> for Field {
     }
 }
 
-impl AsRef<std::path::Path> for Field {
-    fn as_ref(&self) -> &std::path::Path {
-        std::path::Path::new(&**self)
-    }
-}
-
 impl From<OsString> for Field {
     fn from(s: OsString) -> Field {
         if s.len() <= INLINE {
@@ -175,27 +169,9 @@ impl From<OsString> for Field {
     }
 }
 
-impl From<&OsStr> for Field {
-    fn from(s: &OsStr) -> Field {
-        Field::new(s.as_bytes())
-    }
-}
-
-impl From<&str> for Field {
-    fn from(s: &str) -> Field {
-        Field::new(s.as_bytes())
-    }
-}
-
 impl From<Vec<u8>> for Field {
     fn from(v: Vec<u8>) -> Field {
         Field::from(OsString::from_vec(v))
-    }
-}
-
-impl From<Field> for OsString {
-    fn from(f: Field) -> OsString {
-        f.to_os_string()
     }
 }
 
@@ -206,12 +182,6 @@ impl PartialEq for Field {
 }
 
 impl Eq for Field {}
-
-impl PartialEq<OsStr> for Field {
-    fn eq(&self, other: &OsStr) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
 
 impl PartialEq<&OsStr> for Field {
     fn eq(&self, other: &&OsStr) -> bool {
@@ -225,21 +195,9 @@ impl PartialEq<OsString> for Field {
     }
 }
 
-impl PartialEq<str> for Field {
-    fn eq(&self, other: &str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
 impl PartialEq<&str> for Field {
     fn eq(&self, other: &&str) -> bool {
         self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl std::hash::Hash for Field {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_bytes().hash(state);
     }
 }
 
