@@ -493,6 +493,121 @@ garbage line here
 }
 
 #[test]
+fn crafted_nul_bytes_end_only_an_unterminated_last_line_like_libmount() {
+    // libmount reads a line with getline(3) and looks for its newline with
+    // strchr(3): a NUL before the newline makes the line a parse error (a
+    // comment too, and before the format is guessed); the last line,
+    // without a newline, ends at its first NUL.
+    let root = b"20 1 8:4 / / rw - ext3 /dev/sda4 rw";
+    assert_same("nul-tail", &[root, &b"\0junk\n"[..]].concat(), &[]);
+    assert_same("nul-first", &[&b"\0\n"[..], root, b"\n"].concat(), &[]);
+    assert_same(
+        "nul-comment",
+        &[root, &b"\n# c\0omment\n"[..]].concat(),
+        &[],
+    );
+    assert_same(
+        "nul-last",
+        &[root, &b"\n21 20 0:50 / /a rw - tmpfs a rw\0tail"[..]].concat(),
+        &[],
+    );
+    assert_same(
+        "nul-fstab",
+        b"a\0b /x tmpfs rw 0 0\n/dev/sda1 / ext4 rw 0 1\n",
+        &[],
+    );
+}
+
+#[test]
+fn crafted_ids_and_device_numbers_are_read_as_strtol_and_sscanf_read_them() {
+    let cols: &[&[&str]] = &[&["-l", "-o", "TARGET,ID,PARENT,MAJ:MIN"]];
+    for line in [
+        &b"1 0 8:1x / / rw - ext4 /dev/x rw\n"[..],
+        b"-5 +7 -1:+2 / / rw - ext4 /dev/x rw\n",
+        b"4294967297 2147483648 4294967296:1 / / rw - ext4 /dev/x rw\n",
+        b"\r1 0 8:1 / / rw - ext4 /dev/x rw\n",
+        b"2147483648 1 8:1 / / rw - ext4 /dev/x rw\n",
+        b"99999999999999999999 1 8:1 / / rw - ext4 /dev/x rw\n",
+        b"1 0 99999999999999999999:1 / / rw - ext4 /dev/x rw\n",
+    ] {
+        assert_same("numbers", line, cols);
+    }
+}
+
+#[test]
+fn crafted_propagation_words_come_from_the_tags_anywhere_in_the_fields() {
+    let data = b"1 0 8:1 / / rw shared:x - ext4 /dev/x rw
+2 1 8:2 / /a rw xshared:4 - ext4 /dev/y rw
+3 1 8:3 / /b rw master: - ext4 /dev/z rw
+4 1 8:4 / /c rw shared:99999999999 unbindablex - ext4 /dev/w rw
+";
+    assert_same(
+        "propwords",
+        data,
+        &[&["-l", "-o", "TARGET,OPT-FIELDS,PROPAGATION"]],
+    );
+}
+
+#[test]
+fn crafted_swap_entries_have_no_mount_point_to_match() {
+    let data = b"Filename\tType\tSize\tUsed\tPriority\n/swapfile file 1048572 0 -2\n/dev/sda3 partition 100 0 -3\n";
+    assert_same(
+        "swapsnull",
+        data,
+        &[&["-U"], &["--target", "/tmp"], &["-T", "/"], &["/dev/sda3"]],
+    );
+}
+
+#[test]
+fn crafted_zero_width_cells_print_nothing_in_the_human_format() {
+    // libsmartcols prints nothing for a cell whose text takes no columns
+    // (here U+200B and a lone combining accent as the type).
+    let data = "1 0 8:1 / / rw - \u{200b} /dev/x rw\n2 1 8:2 / /a rw - \u{301} /dev/y rw\n";
+    assert_same(
+        "zerowidth",
+        data.as_bytes(),
+        &[&["-l", "-o", "TARGET,FSTYPE,SOURCE"]],
+    );
+}
+
+#[test]
+fn dev_root_in_any_mountinfo_file_is_the_root_block_device() {
+    // libmount `kernel_fs_postparse()` replaces the kernel's /dev/root in
+    // every mountinfo-format table (a copy given with -F too), guessing
+    // once per file from the first /dev/root's MAJ:MIN.
+    let Some(dev) = std::fs::read_dir("/sys/dev/block").ok().and_then(|mut d| {
+        d.find_map(|e| {
+            let e = e.ok()?;
+            let devno = e.file_name().into_string().ok()?;
+            let link = std::fs::read_link(e.path()).ok()?;
+            let name = link.file_name()?.to_str()?.replace('!', "/");
+            (!devno.starts_with("0:")).then(|| (devno, format!("/dev/{name}")))
+        })
+    }) else {
+        eprintln!("no block device in /sys/dev/block: skipped");
+        return;
+    };
+    let (devno, node) = dev;
+    let scratch = Scratch::new("devroot");
+    let file = scratch.file(
+        "mountinfo",
+        format!("27 1 {devno} / / rw - ext4 /dev/root rw\n28 27 0:5 / /x rw - ext4 /dev/root rw\n")
+            .as_bytes(),
+    );
+    let out = tool("findmnt")
+        .args(["-n", "-l", "-o", "SOURCE", "-F"])
+        .arg(&file)
+        .output()
+        .expect("run findmnt");
+    assert_eq!(
+        stdout(&out),
+        format!("{node}\n{node}\n"),
+        "{}",
+        transcript(&out)
+    );
+}
+
+#[test]
 fn crafted_comments_blank_lines_and_crlf_are_skipped_like_libmount() {
     let data = b"# comment\n20 1 8:4 / / rw - ext3 /dev/sda4 rw\n   21 20 0:50 / /a rw - tmpfs a rw\n\n  \n# x\n22 20 0:51 / /crlf rw - tmpfs a rw\r\n";
     assert_same("comments", data, &[]);

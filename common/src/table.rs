@@ -1350,6 +1350,12 @@ impl<'a> Encoded<'a> {
                 }
             }
         }
+        // Text that takes no columns (only zero-width or combining
+        // characters) is not printed at all, as libsmartcols'
+        // `ul_buffer_get_safe_data()` gives nothing for it.
+        if width <= 0 {
+            bytes.clear();
+        }
         Encoded {
             bytes: std::borrow::Cow::Owned(bytes),
             width: width.max(0) as usize,

@@ -179,11 +179,27 @@ pub fn mountinfo_round_trip(e: &MountEntry) {
 pub fn mountinfo(data: &[u8]) {
     let table = MountTable::parse(data);
     let lines = lines_of(data);
-    let nonempty = lines.iter().filter(|l| !l.is_empty()).count();
+    // libmount's reading: a NUL byte in a line that ends in a newline makes
+    // it a bad line; the last line, without one, ends at its first NUL.
+    let read: Vec<Option<&[u8]>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match l.iter().position(|&b| b == 0) {
+            None => Some(*l),
+            Some(_) if i + 1 < lines.len() => None,
+            Some(nul) => Some(&l[..nul]),
+        })
+        .collect();
+    let nonempty = read
+        .iter()
+        .filter(|l| l.is_none_or(|l| !l.is_empty()))
+        .count();
     assert_eq!(table.entries.len() + table.bad_lines.len(), nonempty);
     assert_line_numbers(&table.bad_lines, lines.len());
     for &n in &table.bad_lines {
-        assert!(MountEntry::parse(lines[n - 1]).is_none());
+        if let Some(line) = read[n - 1] {
+            assert!(MountEntry::parse(line).is_none());
+        }
     }
     for e in &table.entries {
         mountinfo_round_trip(e);
@@ -191,7 +207,7 @@ pub fn mountinfo(data: &[u8]) {
         if e.vfs_options != e.fs_options {
             assert!(merged.starts_with(b"rw") || merged.starts_with(b"ro"));
         }
-        let _ = e.propagation.describe();
+        let _ = e.propagation_words();
         let _ = mountinfo::is_pseudo_fs(e.fstype.as_bytes());
         let _ = mountinfo::is_net_fs(e.fstype.as_bytes());
     }
@@ -1018,6 +1034,11 @@ fn check_human(spec: &TableSpec, out: &[u8], what: &str) {
     }
     for (row, w) in rows.iter().zip(&want) {
         let got = unescape_hex(row, true).expect("human escapes");
+        // A value that takes no columns (zero-width characters only) is
+        // not printed; any ASCII byte takes at least one (escaped or not).
+        if got.is_empty() && w.iter().all(|&b| b >= 0x80) {
+            continue;
+        }
         assert_eq!(&got, w, "{what}: {:?}", String::from_utf8_lossy(row));
     }
 }

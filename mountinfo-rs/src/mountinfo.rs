@@ -65,24 +65,6 @@ impl Propagation {
         }
         p
     }
-
-    /// The words findmnt's PROPAGATION column prints: `shared` or `private`,
-    /// then `,slave` when the mount has a master and `,unbindable` when it is
-    /// unbindable (so a pure slave is `private,slave`).
-    pub fn describe(&self) -> String {
-        let mut s = String::from(if self.shared.is_some() {
-            "shared"
-        } else {
-            "private"
-        });
-        if self.master.is_some() {
-            s.push_str(",slave");
-        }
-        if self.unbindable {
-            s.push_str(",unbindable");
-        }
-        s
-    }
 }
 
 /// Bytes a [`Field`] holds without a heap allocation.
@@ -268,19 +250,66 @@ pub fn unescape(field: &[u8]) -> OsString {
     OsString::from_vec(out)
 }
 
-/// A decimal field: digits only, at most `u32::MAX`.
-fn number(field: &[u8]) -> Option<u32> {
-    if field.is_empty() {
+/// C's `strtoul()`/`strtol()` on the start of `s`: white space, a sign,
+/// decimal digits (at least one). The value wrapped to 64 bits as the C
+/// conversion leaves it (saturated at the type's limit with `ERANGE` on
+/// overflow: `None` here for `strtol`), and the rest of `s`.
+fn c_strtol(s: &[u8], signed: bool) -> Option<(u64, &[u8])> {
+    let start = s
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .unwrap_or(s.len());
+    let s = &s[start..];
+    let (negative, s) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
         return None;
     }
-    let mut n: u32 = 0;
-    for &b in field {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut n: u64 = 0;
+    let mut overflow = false;
+    for &b in &s[..digits] {
+        match n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(b - b'0')))
+        {
+            Some(v) => n = v,
+            None => overflow = true,
         }
-        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
     }
-    Some(n)
+    let limit = if signed {
+        i64::MAX.unsigned_abs() + u64::from(negative)
+    } else {
+        u64::MAX
+    };
+    if overflow || n > limit {
+        return if signed {
+            None
+        } else {
+            Some((u64::MAX, &s[digits..]))
+        };
+    }
+    Some((if negative { n.wrapping_neg() } else { n }, &s[digits..]))
+}
+
+/// libmount `next_s32()`: the mount ID fields, `strtol()` of the whole word
+/// cut to a C `int` (kept here as its 32 bits).
+fn number(field: &[u8]) -> Option<u32> {
+    match c_strtol(field, true)? {
+        (n, b"") => Some(n as u32),
+        _ => None,
+    }
+}
+
+/// `sscanf(field, "%u:%u")`: MAJ:MIN as libmount reads it, each `strtoul()`
+/// cut to 32 bits; anything after the minor number is ignored.
+fn device_numbers(field: &[u8]) -> Option<(u32, u32)> {
+    let (major, rest) = c_strtol(field, false)?;
+    let (minor, _) = c_strtol(rest.strip_prefix(b":")?, false)?;
+    Some((major as u32, minor as u32))
 }
 
 /// libmount's field separators: spaces and tabs.
@@ -330,7 +359,7 @@ impl MountEntry {
         let (id, s) = word(skip_blanks(line));
         let (parent, s) = word(skip_blanks(s));
         let (devno, s) = word(skip_blanks(s));
-        let (major, minor) = devno.split_at(devno.iter().position(|&b| b == b':')?);
+        let (major, minor) = device_numbers(devno)?;
         let (root, s) = next_field(s)?;
         let (target, s) = next_field(s)?;
         let (vfs_options, s) = next_field(s)?;
@@ -349,8 +378,8 @@ impl MountEntry {
         Some(MountEntry {
             id: number(id)?,
             parent: number(parent)?,
-            major: number(major)?,
-            minor: number(&minor[1..])?,
+            major,
+            minor,
             root,
             target,
             vfs_options,
@@ -360,6 +389,25 @@ impl MountEntry {
             source,
             fs_options,
         })
+    }
+
+    /// The words findmnt's PROPAGATION column prints (libmount
+    /// `mnt_fs_get_propagation()`, which looks for the tags anywhere in
+    /// the optional fields, numbers or not): `shared` when `shared:`
+    /// appears, else `private`; then `,slave` when `master:` does, and
+    /// `,unbindable` when `unbindable` does (a pure slave is
+    /// `private,slave`).
+    pub fn propagation_words(&self) -> String {
+        let fields = self.opt_fields.as_bytes();
+        let has = |tag: &[u8]| fields.windows(tag.len()).any(|w| w == tag);
+        let mut s = String::from(if has(b"shared:") { "shared" } else { "private" });
+        if has(b"master:") {
+            s.push_str(",slave");
+        }
+        if has(b"unbindable") {
+            s.push_str(",unbindable");
+        }
+        s
     }
 
     /// The mount point as a path.
@@ -384,7 +432,11 @@ impl MountTable {
     /// last line without a newline is parsed like the others.
     pub fn parse(data: &[u8]) -> MountTable {
         let mut table = MountTable::default();
-        for (n, line) in crate::sys::lines(data).enumerate() {
+        for (n, line) in crate::sys::table_lines(data).enumerate() {
+            let Some(line) = line else {
+                table.bad_lines.push(n + 1);
+                continue;
+            };
             if line.is_empty() {
                 continue;
             }
@@ -483,7 +535,7 @@ mod tests {
         assert_eq!(e.vfs_options, "rw,noatime");
         assert_eq!(e.opt_fields, "master:1");
         assert_eq!(e.propagation.master, Some(1));
-        assert_eq!(e.propagation.describe(), "private,slave");
+        assert_eq!(e.propagation_words(), "private,slave");
         assert_eq!(e.fstype, "ext3");
         assert_eq!(e.source, "/dev/root");
         assert_eq!(e.fs_options, "rw,errors=continue");
@@ -531,7 +583,7 @@ mod tests {
                 unbindable: true
             }
         );
-        assert_eq!(e.propagation.describe(), "shared,slave,unbindable");
+        assert_eq!(e.propagation_words(), "shared,slave,unbindable");
         assert_eq!(
             e.opt_fields,
             "shared:2 master:1 propagate_from:7 unbindable x:9"

@@ -76,22 +76,30 @@ pub fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
     (!found.is_null()).then(|| found as usize - haystack.as_ptr() as usize)
 }
 
-/// The lines of `data`, split at `\n` as `data.split(|&b| b == b'\n')`
-/// splits them (a text ending in a newline ends with an empty line).
-pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// The lines of a table file as libmount's parser reads them (getline(3),
+/// then `strchr(line, '\n')`), split at `\n` as `data.split(|&b| b ==
+/// b'\n')` splits them (a text ending in a newline ends with an empty
+/// line). A line holding a NUL byte is `None` (a parse error) unless it is
+/// the last line and has no newline: that one ends at its first NUL.
+pub fn table_lines(data: &[u8]) -> impl Iterator<Item = Option<&[u8]>> {
     let mut rest = Some(data);
     std::iter::from_fn(move || {
         let s = rest?;
-        match memchr(b'\n', s) {
+        let (line, terminated) = match memchr(b'\n', s) {
             Some(n) => {
                 rest = Some(&s[n + 1..]);
-                Some(&s[..n])
+                (&s[..n], true)
             }
             None => {
                 rest = None;
-                Some(s)
+                (s, false)
             }
-        }
+        };
+        Some(match memchr(0, line) {
+            None => Some(line),
+            Some(_) if terminated => None,
+            Some(nul) => Some(&line[..nul]),
+        })
     })
 }
 

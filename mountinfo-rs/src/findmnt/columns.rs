@@ -330,10 +330,11 @@ fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
             }
         }
         Col::Tid => nonzero(i64::from(ctx.tid)),
-        Col::Id => nonzero(i64::from(e.id)),
-        Col::Parent => nonzero(i64::from(e.parent)),
+        // libmount keeps them as C ints.
+        Col::Id => nonzero(i64::from(e.id as i32)),
+        Col::Parent => nonzero(i64::from(e.parent as i32)),
         Col::Propagation if fstab => Vec::new(),
-        Col::Propagation => e.propagation.describe().into_bytes(),
+        Col::Propagation => e.propagation_words().into_bytes(),
         Col::Shared => e.propagation.shared.map_or_else(Vec::new, num),
         Col::Master => e.propagation.master.map_or_else(Vec::new, num),
         Col::PropagateFrom => e.propagation.propagate_from.map_or_else(Vec::new, num),

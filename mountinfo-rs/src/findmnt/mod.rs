@@ -161,7 +161,11 @@ fn parse_lines_into(
     mut push: impl FnMut(Parsed),
 ) -> Vec<usize> {
     let mut bad = Vec::new();
-    for (n, line) in crate::sys::lines(data).enumerate() {
+    for (n, line) in crate::sys::table_lines(data).enumerate() {
+        let Some(line) = line else {
+            bad.push(n + 1);
+            continue;
+        };
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let line = skip_blank(line);
         if line.is_empty() || line[0] == b'#' {
@@ -297,11 +301,14 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
         entries.reserve(data.len() / 40);
         common::mem::advise_huge_pages(&entries);
         let tid = path_to_tid(file);
-        let kernel_file = file.as_os_str().as_bytes().starts_with(b"/proc/");
+        // libmount `kernel_fs_postparse()`: the kernel's `/dev/root` in a
+        // mountinfo table, guessed once per file.
+        let mut root_dev: Option<Option<std::ffi::OsString>> = None;
         let bad = parse_lines_into(&data, &mut format, |(mut e, x)| {
-            if kernel_file && x.is_none() && e.source.as_bytes() == b"/dev/root" {
-                if let Some(dev) = system_root(e.major, e.minor) {
-                    e.source = dev.into();
+            if x.is_none() && e.source.as_bytes() == b"/dev/root" {
+                let dev = root_dev.get_or_insert_with(|| system_root(e.major, e.minor));
+                if let Some(dev) = dev {
+                    e.source = dev.clone().into();
                 }
             }
             entries.push(Entry::new(e, tid).with_extra(x));
@@ -326,18 +333,56 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
 }
 
 /// libmount `mnt_guess_system_root()` for the kernel's `/dev/root`: the
-/// device node of the block device MAJ:MIN (`/sys/dev/block/MAJ:MIN` links
-/// to its sysfs directory, whose name is the node's, `!` for `/`).
+/// device node of block device MAJ:MIN when the major number is not 0,
+/// else (or when sysfs does not know it) the kernel command line's last
+/// `root=`: `MAJ:MIN`, hexadecimal `MMmm` (the kernel's encoding), or a
+/// device path or tag, resolved.
 fn system_root(major: u32, minor: u32) -> Option<std::ffi::OsString> {
     use std::os::unix::ffi::OsStringExt;
-    if major == 0 && minor == 0 {
-        return None;
+    if major > 0 {
+        if let Some(dev) = devno_to_devpath(major, minor) {
+            return Some(dev);
+        }
     }
+    let spec = kernel_cmdline_option(&std::fs::read("/proc/cmdline").ok()?, b"root=")?;
+    if let Some((x, y)) = std::str::from_utf8(&spec)
+        .ok()
+        .and_then(|s| s.split_once(':'))
+        .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
+    {
+        return devno_to_devpath(x, y);
+    }
+    if !spec.is_empty() && spec.iter().all(u8::is_ascii_hexdigit) {
+        let n = u32::from_str_radix(std::str::from_utf8(&spec).ok()?, 16).ok()?;
+        return devno_to_devpath((n & 0xfff00) >> 8, (n & 0xff) | ((n >> 12) & 0xfff00));
+    }
+    rows::resolve_spec(&spec).map(std::ffi::OsString::from_vec)
+}
+
+/// util-linux `sysfs_devno_to_devpath()`: `/dev/NAME` for block device
+/// MAJ:MIN, NAME being its sysfs directory's (`!` for `/`).
+fn devno_to_devpath(major: u32, minor: u32) -> Option<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStringExt;
     let link = std::fs::read_link(format!("/sys/dev/block/{major}:{minor}")).ok()?;
     let name = link.file_name()?.as_bytes();
     let mut dev = b"/dev/".to_vec();
     dev.extend(name.iter().map(|&b| if b == b'!' { b'/' } else { b }));
     Some(std::ffi::OsString::from_vec(dev))
+}
+
+/// libmount `mnt_get_kernel_cmdline_option()` for an option `NAME=`: the
+/// value of its last occurrence as a whole word in the first line of
+/// `cmdline`, before a ` -- `.
+fn kernel_cmdline_option(cmdline: &[u8], name: &[u8]) -> Option<Vec<u8>> {
+    let line = cmdline.split(|&b| b == b'\n').next()?;
+    let line = match line.windows(4).position(|w| w == b" -- ") {
+        Some(end) => &line[..end],
+        None => line,
+    };
+    line.split(|&b| b == b' ' || b == b'\t')
+        .rev()
+        .find_map(|word| word.strip_prefix(name))
+        .map(<[u8]>::to_vec)
 }
 
 /// libmount `mnt_table_merge_user_fs()`: the userspace options recorded in

@@ -197,7 +197,7 @@ pub fn run(path: &Path, opts: &Options) -> i32 {
         table.set_cell(line, 4, ns.inode.to_string());
         table.set_cell(line, 5, ns.pid.to_string());
         table.set_cell(line, 6, e.id.to_string());
-        table.set_cell(line, 7, e.propagation.describe());
+        table.set_cell(line, 7, e.propagation_words());
     }
     if hits.is_empty() {
         return 1;

@@ -52,6 +52,12 @@ impl Entry {
         self
     }
 
+    /// The mount point; `None` for a `/proc/swaps` entry, which has none
+    /// (libmount's NULL target: it matches no path and no other entry).
+    fn target(&self) -> Option<&[u8]> {
+        Some(self.mount.target.as_bytes()).filter(|t| !t.is_empty())
+    }
+
     /// The OPTIONS column (libmount `mnt_fs_strdup_options()`).
     pub fn options(&self) -> Vec<u8> {
         match &self.extra {
@@ -317,7 +323,9 @@ impl<'a> Finder<'a> {
         let mut removed = vec![false; n];
         let mut redirect: HashMap<u32, u32> = HashMap::new();
         for i in (0..n).rev() {
-            let target = self.entries[i].mount.target.as_bytes().to_vec();
+            let Some(target) = self.entries[i].target().map(<[u8]>::to_vec) else {
+                continue;
+            };
             let mut dup = seen.contains(&path_key(&target));
             if !dup && !self.opts.nocanonicalize {
                 dup = self
@@ -372,7 +380,9 @@ impl<'a> Finder<'a> {
     /// its own mount point canonicalized too (one reached through a
     /// symlink).
     fn match_target(&mut self, i: usize, target: &[u8]) -> bool {
-        let t = self.entries[i].mount.target.as_bytes().to_vec();
+        let Some(t) = self.entries[i].target().map(<[u8]>::to_vec) else {
+            return false;
+        };
         if streq_paths(&t, target) {
             return true;
         }
@@ -737,7 +747,10 @@ impl<'a> Finder<'a> {
         let n = self.entries.len();
         let mut it = Iter::new(backward);
         while let Some(i) = it.next(n) {
-            if streq_paths(self.entries[i].mount.target.as_bytes(), path) {
+            if self.entries[i]
+                .target()
+                .is_some_and(|t| streq_paths(t, path))
+            {
                 return Some(i);
             }
         }
@@ -751,7 +764,10 @@ impl<'a> Finder<'a> {
                 }
                 let mut it = Iter::new(backward);
                 while let Some(i) = it.next(n) {
-                    if streq_paths(self.entries[i].mount.target.as_bytes(), &abs) {
+                    if self.entries[i]
+                        .target()
+                        .is_some_and(|t| streq_paths(t, &abs))
+                    {
                         return Some(i);
                     }
                 }
@@ -763,7 +779,10 @@ impl<'a> Finder<'a> {
         let cn = self.canonical(path, false)?;
         let mut it = Iter::new(backward);
         while let Some(i) = it.next(n) {
-            if streq_paths(self.entries[i].mount.target.as_bytes(), &cn) {
+            if self.entries[i]
+                .target()
+                .is_some_and(|t| streq_paths(t, &cn))
+            {
                 return Some(i);
             }
         }
