@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{ok, root, sh, stderr};
+use common::{ok, root, sh, stderr, stdout};
 
 /// Propagation of mount point `$1` as findmnt prints it.
 const PROP: &str = "prop() { /usr/bin/findmnt -nr -o PROPAGATION --mountpoint \"$1\"; }; ";
@@ -623,6 +623,56 @@ fn differential_loop_mounts_and_errors() {
 }
 
 #[test]
+fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
+    // libmount never attaches one file to two loop devices (the kernel
+    // would see two block devices on one file): the same range is reused
+    // (read-only with a warning when the device is), an overlapping one
+    // is refused.
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-reuse", "0b1c2d3e-0000-4000-8000-000000000003"),
+        &format!(
+            "mkdir o; \
+             $MOUNT -o loop img m; $MOUNT -o loop img n; echo rc=$?; {LOOPS_OF_IMG} | wc -l; \
+             $UMOUNT n; $UMOUNT m; \
+             $MOUNT -o loop,ro img m; $MOUNT -o loop img n; echo rc=$?; \
+             /usr/bin/findmnt -n -o OPTIONS n | cut -d, -f1; {LOOPS_OF_IMG} | wc -l; \
+             $MOUNT -w -o loop img o || echo rc=$?; $UMOUNT n; $UMOUNT m; \
+             $MOUNT -o loop img m; $MOUNT -o loop,offset=1024 img n || echo rc=$?; \
+             $MOUNT -o loop=/dev/loop7 img n || echo rc=$?; $UMOUNT m; {LOOPS_OF_IMG}"
+        ),
+    );
+    for line in [
+        "rc=0\nro\n1\n",
+        "mount: $T/n: WARNING: source write-protected, mounted read-only.\n",
+        "mount: o: mount failed: Read-only file system.\n",
+        "mount: n: overlapping loop device exists for $T/img.\n",
+    ] {
+        assert!(out.contains(line), "{line:?} not in\n{out}");
+    }
+}
+
+#[test]
+fn differential_a_write_protected_source_is_mounted_read_only_with_a_warning() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-wp", "0b1c2d3e-0000-4000-8000-000000000004"),
+        "L=$(/usr/sbin/losetup -r -f --show img); \
+         $MOUNT \"$L\" m; echo rc=$?; /usr/bin/findmnt -n -o OPTIONS m | cut -d, -f1; $UMOUNT m; \
+         $MOUNT -w \"$L\" m || echo rc=$?; /usr/sbin/losetup -d \"$L\"",
+    );
+    assert!(out.contains("rc=0\nro\n"), "{out}");
+    assert!(
+        out.contains("mount: $T/m: WARNING: source write-protected, mounted read-only.\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn differential_label_and_uuid_without_udev_links() {
     if !root() {
         return;
@@ -703,6 +753,44 @@ fn mount_helpers_get_util_linux_arguments_and_their_status_is_returned() {
          /sbin/mount.mytest called with \"/foo /bar -o rw,user=name,abc\"\nrc=3\n\
          /sbin/mount.mytest called with \"/foo /bar -s -n -v -o ro,nosuid -t mytest.sub\"\nrc=3\n\
          rc=126\nrc=32\nrc=32\n"
+    );
+}
+
+#[test]
+fn mount_helpers_run_as_libmount_2_42_runs_them() {
+    if !root() {
+        return;
+    }
+    // A type list tries its first type's helper (the corpus's
+    // special-multi-types); a helper that cannot be executed is reported
+    // (libmount finds helpers by stat(2) alone); one killed by a signal
+    // gives 255; `-v` adds no line of its own after a helper; helpers get
+    // the environment util-linux's mount sanitizes (no PATH, HOME, SHELL,
+    // LD_*, nor a LANG with a slash).
+    let out = sh(
+        "/usr/bin/mount -t tmpfs sbin /usr/sbin; \
+         printf '#!/bin/sh\necho \"$0 called with \\\\\"$*\\\\\"\"\n' > /sbin/mount.mytest; \
+         printf '#!/bin/sh\nkill -9 $$\n' > /sbin/mount.killed; \
+         printf '#!/bin/sh\nenv | grep -E \"^(PATH|HOME|SHELL|LD_FOO|LANG|KEEP)=\" | sort\n' > /sbin/mount.env; \
+         printf 'not a program' > /sbin/mount.plain; chmod +x /sbin/mount.mytest /sbin/mount.killed /sbin/mount.env; \
+         set +e; \
+         mount -t mytest,invalid /foo /bar; echo rc=$?; \
+         mount -v -t mytest /foo /bar; echo rc=$?; \
+         mount -t plain /foo /bar; echo rc=$?; \
+         mount -t killed /foo /bar; echo rc=$?; \
+         HOME=/h SHELL=/bin/sh LD_FOO=x LANG=../x KEEP=1 mount -t env /foo /bar; echo rc=$?",
+    );
+    assert_eq!(
+        stdout(&out),
+        "/sbin/mount.mytest called with \"/foo /bar -o rw\"\nrc=0\n\
+         /sbin/mount.mytest called with \"/foo /bar -v -o rw\"\nrc=0\n\
+         rc=126\nrc=255\nKEEP=1\nrc=0\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        stderr(&out),
+        "mount: /bar: failed to execute /sbin/mount.plain.\n"
     );
 }
 

@@ -27,11 +27,44 @@ pub struct MountAttr {
     pub userns_fd: u64,
 }
 
-/// Runs program `path` with `args` (argv[0] is `path`), stdio inherited,
-/// and waits for it: its exit status, 128+N when signal N killed it, or
-/// `exec_failed` when it could not be started (fork or execv(2) failed).
-/// What `std::process::Command::status` does, without std's process
-/// machinery (about 10 KiB of the multicall binary).
+/// The environment mount and umount give the programs they run (util-linux
+/// `__sanitize_env()`, applied at their start): without `BASH_ENV`, `ENV`,
+/// `HOME`, `IFS`, `KRB_CONF`, `LD_*`, `LIBPATH`, `MAIL`, `NLSPATH`, `PATH`,
+/// `SHELL` and `SHLIB_PATH`, nor a `LANG`, `LANGUAGE` or `LC_*` holding a
+/// `/`.
+fn sanitized_env() -> Vec<CString> {
+    const FORBID: &[&[u8]] = &[
+        b"BASH_ENV=",
+        b"ENV=",
+        b"HOME=",
+        b"IFS=",
+        b"KRB_CONF=",
+        b"LD_",
+        b"LIBPATH=",
+        b"MAIL=",
+        b"NLSPATH=",
+        b"PATH=",
+        b"SHELL=",
+        b"SHLIB_PATH=",
+    ];
+    const NOSLASH: &[&[u8]] = &[b"LANG=", b"LANGUAGE=", b"LC_"];
+    std::env::vars_os()
+        .map(|(k, v)| [k.as_bytes(), b"=", v.as_bytes()].concat())
+        .filter(|var| {
+            let forbidden = FORBID.iter().any(|p| var.starts_with(p));
+            let path_like = NOSLASH.iter().any(|p| var.starts_with(p)) && var.contains(&b'/');
+            !forbidden && !path_like
+        })
+        .filter_map(|var| CString::new(var).ok())
+        .collect()
+}
+
+/// Runs program `path` with `args` (argv[0] is `path`), stdio inherited and
+/// the environment sanitized as util-linux's mount does, and waits for it
+/// (libmount `exec_helper()`): its exit status, 255 when a signal killed
+/// it, or `exec_failed` when it could not be started (fork or execve(2)
+/// failed). What `std::process::Command::status` does, without std's
+/// process machinery (about 10 KiB of the multicall binary).
 pub fn run_program(path: &OsStr, args: &[std::ffi::OsString], exec_failed: i32) -> i32 {
     use nix::sys::wait::{waitpid, WaitStatus};
     let Ok(prog) = cstr(path) else {
@@ -41,12 +74,13 @@ pub fn run_program(path: &OsStr, args: &[std::ffi::OsString], exec_failed: i32) 
         return exec_failed;
     };
     argv.insert(0, prog.clone());
+    let env = sanitized_env();
     // SAFETY: mount and umount are single-threaded, and the child only
     // calls execv(2) and _exit(2) on what was prepared before the fork.
     match unsafe { nix::unistd::fork() } {
         Err(_) => exec_failed,
         Ok(nix::unistd::ForkResult::Child) => {
-            let _ = nix::unistd::execv(&prog, &argv);
+            let _ = nix::unistd::execve(&prog, &argv, &env);
             // SAFETY: _exit ends the child without running the parent's
             // atexit handlers or flushing its copied stdio buffers.
             unsafe { libc::_exit(exec_failed) }
@@ -54,7 +88,8 @@ pub fn run_program(path: &OsStr, args: &[std::ffi::OsString], exec_failed: i32) 
         Ok(nix::unistd::ForkResult::Parent { child }) => loop {
             match waitpid(child, None) {
                 Ok(WaitStatus::Exited(_, code)) => return code,
-                Ok(WaitStatus::Signaled(_, signal, _)) => return 128 + signal as i32,
+                // libmount's helper status -1, exit status 255.
+                Ok(WaitStatus::Signaled(..)) => return 255,
                 Ok(_) | Err(Errno::EINTR) => {}
                 Err(_) => return exec_failed,
             }

@@ -103,6 +103,8 @@ pub struct Plan {
     /// For a remount: the mount's current options followed by the given
     /// ones, as classic mount(2) needs them.
     pub merged: Option<MountOptions>,
+    /// A `/sbin/mount.TYPE` helper did the mount.
+    pub helper_executed: bool,
 }
 
 /// A failed system call.
@@ -446,6 +448,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         fstype,
         opts,
         merged,
+        helper_executed: false,
     })
 }
 

@@ -14,22 +14,23 @@ const SEARCH: &[&str] = &["/sbin", "/sbin/fs.d", "/sbin/fs"];
 pub const EX_EXEC: i32 = 126;
 
 /// The helper `KIND.TYPE` for `fstype` (`kind` is `mount` or `umount`), if
-/// one is installed: in each of [`SEARCH`] in turn, `KIND.TYPE.SUBTYPE` is
-/// tried before `KIND.TYPE` (libmount `mnt_context_prepare_helper()`).
+/// there is one (libmount `mnt_context_prepare_helper()`): in each of
+/// [`SEARCH`] in turn, `KIND.TYPE`, then for a `TYPE.SUBTYPE` the name
+/// without its last `.SUBTYPE`. Any path that exists counts (libmount
+/// `mnt_is_path()`): one that cannot be executed makes the helper fail with
+/// [`EX_EXEC`], as in util-linux.
 pub fn find(kind: &str, fstype: &str) -> Option<PathBuf> {
-    if fstype.is_empty() || fstype.contains(',') || fstype.contains('/') || fstype == "none" {
+    if fstype.is_empty() || fstype.contains(',') || fstype.contains("/..") || fstype == "none" {
         return None;
     }
     let mut names = vec![fstype];
-    if let Some((base, _)) = fstype.split_once('.') {
+    if let Some((base, _)) = fstype.rsplit_once('.') {
         names.push(base);
     }
     for dir in SEARCH {
         for name in &names {
             let p = PathBuf::from(dir).join(format!("{kind}.{name}"));
-            if std::fs::metadata(&p).is_ok_and(|m| m.is_file())
-                && nix::unistd::access(&p, nix::unistd::AccessFlags::X_OK).is_ok()
-            {
+            if std::fs::metadata(&p).is_ok() {
                 return Some(p);
             }
         }
@@ -48,7 +49,7 @@ pub fn passes_type(helper: &std::path::Path, fstype: &str) -> bool {
 }
 
 /// Runs `helper` with `args` and returns its exit status (126 when it
-/// could not be executed, 128+N when killed by signal N).
+/// could not be executed, 255 when a signal killed it).
 pub fn run(helper: &std::path::Path, args: &[OsString]) -> i32 {
     crate::sys::run_program(helper.as_os_str(), args, EX_EXEC)
 }

@@ -20,14 +20,92 @@ pub struct LoopDev {
     pub path: OsString,
     /// Attached read-only (asked for, or the file could not be written).
     pub readonly: bool,
+    /// A device another mount already uses for the same file and range,
+    /// taken again rather than attached twice.
+    pub reused: bool,
     file: File,
 }
 
 impl LoopDev {
-    /// Detaches the device (the mount failed).
+    /// Detaches the device (the mount failed); a reused device is left to
+    /// the mount that has it.
     pub fn detach(self) {
-        let _ = sys::loop_clear(&self.file);
+        if !self.reused {
+            let _ = sys::loop_clear(&self.file);
+        }
     }
+}
+
+/// A loop device already attached to a file (libmount
+/// `loopcxt_find_overlap()`).
+#[derive(Debug)]
+pub enum Overlap {
+    /// The same offset and size limit: the device to use again, so that
+    /// the kernel never sees one file through two devices (which corrupts
+    /// it).
+    Same(LoopDev),
+    /// An overlapping range: `/dev/loopN`.
+    Partial(OsString),
+}
+
+/// The attached loop device backed by `file` (the same inode, or the same
+/// path where one cannot be compared) whose range meets
+/// `offset`..`offset + sizelimit` (0: to the end), if any.
+pub fn find_overlap(file: &OsStr, offset: u64, sizelimit: u64) -> Option<Overlap> {
+    let st = std::fs::metadata(file).ok();
+    let canon = crate::paths::canonicalize(file);
+    let mut names: Vec<OsString> = std::fs::read_dir("/sys/block")
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.as_bytes().starts_with(b"loop"))
+        .collect();
+    names.sort();
+    for name in names {
+        let dir = Path::new("/sys/block").join(&name);
+        let read = |f: &str| {
+            let mut v = std::fs::read(dir.join(f)).ok()?;
+            while v.last() == Some(&b'\n') {
+                v.pop();
+            }
+            Some(v)
+        };
+        let Some(backing) = read("loop/backing_file") else {
+            continue;
+        };
+        let backing = OsStr::from_bytes(&backing);
+        let same = match (&st, std::fs::metadata(backing)) {
+            (Some(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            _ => backing.as_bytes() == canon.as_bytes(),
+        };
+        let number = |f: &str| -> Option<u64> { std::str::from_utf8(&read(f)?).ok()?.parse().ok() };
+        let (Some(lo_offset), Some(lo_size)) = (number("loop/offset"), number("loop/sizelimit"))
+        else {
+            continue;
+        };
+        if !same {
+            continue;
+        }
+        let mut path = OsString::from("/dev/");
+        path.push(&name);
+        if lo_offset == offset && lo_size == sizelimit {
+            // Held open (read-only) until the mount is made, so that
+            // autoclear cannot take it away in between.
+            let file = open_dev(&path, true).ok()?;
+            return Some(Overlap::Same(LoopDev {
+                readonly: number("ro") == Some(1),
+                reused: true,
+                path,
+                file,
+            }));
+        }
+        let apart = (lo_size != 0 && offset >= lo_offset.saturating_add(lo_size))
+            || (sizelimit != 0 && offset.saturating_add(sizelimit) <= lo_offset);
+        if !apart {
+            return Some(Overlap::Partial(path));
+        }
+    }
+    None
 }
 
 /// Loop device major number.
@@ -127,6 +205,7 @@ pub fn attach(
         return Ok(LoopDev {
             path: dev.to_os_string(),
             readonly,
+            reused: false,
             file: f,
         });
     }
@@ -144,6 +223,7 @@ pub fn attach(
                 return Ok(LoopDev {
                     path,
                     readonly,
+                    reused: false,
                     file: f,
                 })
             }

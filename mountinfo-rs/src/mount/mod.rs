@@ -357,20 +357,33 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
         _ => None,
     };
     let mut lo = None;
+    // libmount's MNT_FL_FORCED_RDONLY: mounted read-only, with a warning,
+    // because the source is write-protected.
+    let mut forced_rdonly = false;
     if plan.op == Op::New {
-        lo = prepare_source(req, &mut plan)?;
-        if let Some(rc) = run_helper(req, &plan) {
+        lo = prepare_source(req, &mut plan, &mut forced_rdonly)?;
+        if let Some((rc, helper)) = run_helper(req, &plan) {
             if let Some(l) = lo {
                 l.detach();
             }
-            return if rc == 0 {
-                // libmount reports the helper's status, whatever utab says.
-                if let Some(p) = pending {
-                    let _ = p.finish(&plan, None, true);
+            plan.helper_executed = true;
+            return match rc {
+                0 => {
+                    // libmount reports the helper's status, whatever utab
+                    // says.
+                    if let Some(p) = pending {
+                        let _ = p.finish(&plan, None, true);
+                    }
+                    Ok(Some(plan))
                 }
-                Ok(Some(plan))
-            } else {
-                Err(MountError::Exit(rc))
+                helper::EX_EXEC => Err(MountError::Message {
+                    spec: Some(plan.target.clone()),
+                    msg: format!("failed to execute {}", helper.display()),
+                    code: rc,
+                    dmesg: false,
+                    period: true,
+                }),
+                _ => Err(MountError::Exit(rc)),
             };
         }
     }
@@ -381,7 +394,23 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
             exclusive: req.exclusive,
             idmap: idmap::userns(req, &plan.opts)?,
         };
-        let r = engine::perform_with(&mut k, &plan, engine::kernel_types, &flags);
+        let mut r = engine::perform_with(&mut k, &plan, engine::kernel_types, &flags);
+        if r.as_ref().is_err_and(|f| write_protected(req, &plan, f)) {
+            // libmount `mnt_context_mount()`: a write-protected source is
+            // mounted read-only instead, with a warning.
+            plan.opts.set |= options::ms::MS_RDONLY;
+            forced_rdonly = true;
+            r = engine::perform_with(&mut k, &plan, engine::kernel_types, &flags);
+        }
+        if r.is_ok() && forced_rdonly {
+            common::error::warn(
+                PROG,
+                format!(
+                    "{}: WARNING: source write-protected, mounted read-only.",
+                    plan.target.to_string_lossy()
+                ),
+            );
+        }
         if let (Some(tmp), Some(sub)) = (&subdir_tmp, &plan.opts.subdir) {
             let moved = r.is_ok().then(|| {
                 let from = tmp.join(sub);
@@ -438,6 +467,16 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
     Ok(Some(plan))
 }
 
+/// Whether a new mount that failed with `f` is tried again read-only
+/// (libmount): EROFS or EACCES from the kernel, for a mount not already
+/// read-only and not asked to be read-write (`-w`).
+fn write_protected(req: &cli::Request, plan: &Plan, f: &Failure) -> bool {
+    matches!(f.errno, Errno::EROFS | Errno::EACCES)
+        && plan.op == Op::New
+        && plan.opts.set & options::ms::MS_RDONLY == 0
+        && !req.rwonly
+}
+
 /// The ID of the mount just made on `target` (libmount takes it from the
 /// new mount's fd): the mount at the top of `target`, or with `--beneath`
 /// the one that top mount now sits on.
@@ -489,9 +528,14 @@ fn option_string(plan: &Plan) -> String {
     all.join(",")
 }
 
+/// Sets up the source of a new mount: its type probed, and a loop device
+/// for a regular file (a device already showing the same file and range is
+/// used again; `forced_rdonly` is set when that device is read-only and
+/// the mount was to be read-write).
 fn prepare_source(
     req: &cli::Request,
     plan: &mut Plan,
+    forced_rdonly: &mut bool,
 ) -> Result<Option<loopdev::LoopDev>, MountError> {
     let Some(src) = plan.source.clone() else {
         return Ok(None);
@@ -555,7 +599,33 @@ fn prepare_source(
         return Ok(None);
     }
     let ro = plan.opts.set & options::ms::MS_RDONLY != 0;
-    match loopdev::attach(&src, ro, off, size, want.as_deref()) {
+    let attached = match loopdev::find_overlap(&src, off, size) {
+        // libmount recycles the device that already shows this file and
+        // range, and refuses one that overlaps it or a loop= of its own.
+        Some(loopdev::Overlap::Same(l)) if want.is_none() => {
+            if l.readonly && !ro {
+                if req.rwonly {
+                    return Err(sys_error(
+                        &plan.raw_target,
+                        common::error::with_errno("mount failed", Errno::EROFS),
+                    ));
+                }
+                *forced_rdonly = true;
+            }
+            Ok(l)
+        }
+        Some(_) => {
+            return Err(sys_error(
+                &plan.raw_target,
+                format!(
+                    "overlapping loop device exists for {}",
+                    src.to_string_lossy()
+                ),
+            ))
+        }
+        None => loopdev::attach(&src, ro, off, size, want.as_deref()),
+    };
+    match attached {
         Ok(l) => {
             if l.readonly && !ro {
                 plan.opts.set |= options::ms::MS_RDONLY;
@@ -575,17 +645,22 @@ fn prepare_source(
     }
 }
 
-/// Runs `/sbin/mount.TYPE` when there is one (not with `-i`); `Some`
-/// status when it ran.
-fn run_helper(req: &cli::Request, plan: &Plan) -> Option<i32> {
+/// Runs `/sbin/mount.TYPE` when there is one (not with `-i`); its status
+/// and path when it ran.
+fn run_helper(req: &cli::Request, plan: &Plan) -> Option<(i32, std::path::PathBuf)> {
     if req.internal {
         return None;
     }
-    let fstype = plan.fstype.as_deref()?;
+    // A type list (`-t mytest,ext4`) is tried in order by libmount, each
+    // type with its helper when it has one: here the first type's helper.
+    let fstype = match plan.fstype.as_deref()? {
+        list if !plan.type_pattern => list.split(',').next().unwrap_or(list),
+        _ => return None,
+    };
     let path = helper::find("mount", fstype)?;
     let lists: Vec<String> = plan.opts.given.clone();
     let call = helper::Call {
-        path,
+        path: path.clone(),
         source: plan
             .source
             .as_deref()
@@ -599,7 +674,7 @@ fn run_helper(req: &cli::Request, plan: &Plan) -> Option<i32> {
         verbose: req.verbose,
         namespace: req.namespace.as_deref(),
     };
-    Some(call.run())
+    Some((call.run(), path))
 }
 
 /// `X-mount.subdir=DIR`: the filesystem is mounted on a private temporary
@@ -648,8 +723,12 @@ fn x_mount_owner(plan: &Plan) -> Result<(), MountError> {
     Ok(())
 }
 
-/// The `-v` line(s) of util-linux's `success_message()`.
+/// The `-v` line(s) of util-linux's `success_message()` (none after a
+/// helper, which speaks for itself).
 fn success_message(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
+    if plan.helper_executed {
+        return Ok(());
+    }
     let src = plan
         .source
         .as_deref()
