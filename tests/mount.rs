@@ -623,6 +623,38 @@ fn differential_loop_mounts_and_errors() {
 }
 
 #[test]
+fn differential_remount_of_a_lone_source() {
+    // libmount `apply_table()`: a lone operand that is no mount point is
+    // looked up as a source.
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir abc",
+        "/usr/bin/mount -t tmpfs own abc; $MOUNT -o remount,ro own; echo rc=$?; \
+         /usr/bin/findmnt -n -o OPTIONS abc | cut -d, -f1; $MOUNT -v -o remount,rw own; \
+         $MOUNT -o remount,ro nonesuch || echo rc=$?; $UMOUNT abc",
+    );
+    assert!(out.contains("rc=0\nro\n"), "{out}");
+}
+
+#[test]
+fn differential_listing_of_another_namespace() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir q",
+        "/usr/bin/unshare -m --propagation private sh -c \
+           '/usr/bin/mount -t tmpfs nsbox-inner q && exec sleep 30' & P=$!; \
+         while ! grep -q nsbox-inner /proc/$P/mountinfo 2>/dev/null; do sleep 0.05; done; \
+         a=$($MOUNT -N $P -t tmpfs | grep -c nsbox-inner || true); \
+         b=$($MOUNT -t tmpfs | grep -c nsbox-inner || true); kill $P; echo \"$a\"; echo \"$b\"",
+    );
+    assert!(out.starts_with("1\n0\n"), "{out}");
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

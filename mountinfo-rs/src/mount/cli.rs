@@ -178,6 +178,8 @@ pub enum Action {
         types: Option<String>,
         /// `-l`: append `[LABEL]`.
         labels: bool,
+        /// `-N`: the mount namespace whose table is listed.
+        namespace: Option<OsString>,
     },
     /// Mount, bind, move, remount or change propagation.
     Mount(Request),
@@ -465,6 +467,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, MountEr
         return Ok(Action::List {
             types: req.types,
             labels,
+            namespace: req.namespace,
         });
     }
     if req.operation && (req.types.is_some() || req.source.is_some()) {
@@ -569,14 +572,16 @@ mod tests {
             p(&[]).ok(),
             Some(Action::List {
                 types: None,
-                labels: false
+                labels: false,
+                namespace: None,
             })
         );
         assert_eq!(
             p(&["-t", "tmpfs", "-l"]).ok(),
             Some(Action::List {
                 types: Some("tmpfs".into()),
-                labels: true
+                labels: true,
+                namespace: None,
             })
         );
     }

@@ -378,7 +378,7 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
         period: true,
     })?;
     let raw_target = target.clone();
-    let target = if req.no_canonicalize {
+    let mut target = if req.no_canonicalize {
         target
     } else {
         canonicalize(&target)
@@ -401,7 +401,22 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
     };
     let mut merged = None;
     if let Op::Remount { .. } = op {
-        let current = table().and_then(|t| t.find_target(&target).cloned());
+        let table = table();
+        let mut current = table.as_ref().and_then(|t| t.find_target(&target).cloned());
+        if current.is_none() && req.swapmatch {
+            // libmount `apply_table()`: a lone argument that is no mount
+            // point may be a source (`mount -o remount,ro /dev/sdb1`).
+            current = table.as_ref().and_then(|t| {
+                t.entries
+                    .iter()
+                    .rev()
+                    .find(|e| e.source == raw_target || e.source == target)
+                    .cloned()
+            });
+            if let Some(entry) = &current {
+                target = entry.target.to_os_string();
+            }
+        }
         if let Some(entry) = &current {
             let now = options::merge_optstr(
                 &entry.vfs_options.to_string_lossy(),

@@ -236,20 +236,30 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             );
             common::error::finish_stdout(PROG, r, EX_SUCCESS)
         }
-        cli::Action::List { types, labels } => match list::list(types.as_deref(), labels) {
-            Ok(()) => EX_SUCCESS,
-            Err(list::ListError::Read(e)) => {
-                let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
-                common::error::warn(
-                    PROG,
-                    common::error::with_errno("failed to read mtab", errno),
-                );
-                EX_SYSERR
+        cli::Action::List {
+            types,
+            labels,
+            namespace,
+        } => {
+            // libmount reads the table of the target namespace (-N).
+            if let Err(e) = namespace.as_ref().map_or(Ok(()), enter_namespace) {
+                return e.report();
             }
-            Err(list::ListError::Write(e)) => {
-                common::error::finish_stdout(PROG, Err(e), EX_SUCCESS)
+            match list::list(types.as_deref(), labels) {
+                Ok(()) => EX_SUCCESS,
+                Err(list::ListError::Read(e)) => {
+                    let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+                    common::error::warn(
+                        PROG,
+                        common::error::with_errno("failed to read mtab", errno),
+                    );
+                    EX_SYSERR
+                }
+                Err(list::ListError::Write(e)) => {
+                    common::error::finish_stdout(PROG, Err(e), EX_SUCCESS)
+                }
             }
-        },
+        }
         cli::Action::All(req) => mount_all(&req),
         cli::Action::Mount(req) => match run(&req) {
             Ok(Some(plan)) if req.verbose => {
@@ -882,7 +892,8 @@ fn one_of_all(req: &cli::Request, target: &std::ffi::OsStr) -> cli::Request {
         options: req.options.clone(),
         rwonly: req.rwonly,
         fake: req.fake,
-        verbose: false,
+        // Only helpers hear it: mount -a prints its own lines.
+        verbose: req.verbose,
         no_canonicalize: req.no_canonicalize,
         fstab: req.fstab.clone(),
         sloppy: req.sloppy,
