@@ -655,6 +655,31 @@ fn differential_listing_of_another_namespace() {
 }
 
 #[test]
+fn differential_helpers_run_in_the_namespace_mount_started_in() {
+    // With -N, libmount looks for the helper and runs it in the original
+    // mount namespace, and passes the target's last, as /proc/PID/fd/FD.
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir q; /usr/bin/mount -t tmpfs sbin /usr/sbin; \
+         printf '#!/bin/sh\\necho \"$0 called with $*\"; readlink /proc/self/ns/mnt\\n' \
+           > /sbin/mount.nshelp; chmod +x /sbin/mount.nshelp",
+        "/usr/bin/unshare -m --propagation private sh -c '/usr/bin/umount /usr/sbin && exec sleep 30' & P=$!; \
+         while [ -e /proc/$P/root/usr/sbin/mount.nshelp ]; do sleep 0.05; done; \
+         out=$($MOUNT -N $P -t nshelp src $T/q); kill $P; \
+         echo \"$out\" | head -1 | sed 's#/proc/[0-9]*/fd/[0-9]*#/proc/PID/fd/N#'; \
+         [ \"$(echo \"$out\" | tail -1)\" = \"$(readlink /proc/self/ns/mnt)\" ] && echo ORIGIN",
+    );
+    assert!(
+        out.starts_with(
+            "/sbin/mount.nshelp called with src $T/q -o rw -N /proc/PID/fd/N\nORIGIN\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

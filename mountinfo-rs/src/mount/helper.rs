@@ -1,6 +1,6 @@
 //! External mount helpers: `/sbin/mount.TYPE` (or `mount.TYPE.SUBTYPE`),
 //! run with util-linux's argument convention
-//! `mount.TYPE SPEC DIR [-s] [-f] [-n] [-v] [-N NS] [-o OPTS] [-t TYPE.SUBTYPE]`;
+//! `mount.TYPE SPEC DIR [-s] [-f] [-n] [-v] [-o OPTS] [-t TYPE.SUBTYPE] [-N NS]`;
 //! the helper's exit status is mount's, 126 when it cannot be executed.
 
 use super::options::{self, ms, MountOptions};
@@ -153,10 +153,6 @@ impl Call<'_> {
                 a.push(flag.into());
             }
         }
-        if let Some(ns) = self.namespace {
-            a.push("-N".into());
-            a.push(ns.into());
-        }
         if !self.options.is_empty() {
             a.push("-o".into());
             a.push(self.options.clone().into());
@@ -164,6 +160,10 @@ impl Call<'_> {
         if passes_type(&self.path, self.fstype) {
             a.push("-t".into());
             a.push(self.fstype.into());
+        }
+        if let Some(ns) = self.namespace {
+            a.push("-N".into());
+            a.push(ns.into());
         }
         a
     }
@@ -214,12 +214,12 @@ mod tests {
                 "/bar",
                 "-s",
                 "-v",
-                "-N",
-                "/proc/1/ns/mnt",
                 "-o",
                 "rw",
                 "-t",
-                "fuse.sshfs"
+                "fuse.sshfs",
+                "-N",
+                "/proc/1/ns/mnt"
             ]
         );
     }

@@ -242,7 +242,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             namespace,
         } => {
             // libmount reads the table of the target namespace (-N).
-            if let Err(e) = namespace.as_ref().map_or(Ok(()), enter_namespace) {
+            if let Some(Err(e)) = namespace.as_ref().map(enter_namespace) {
                 return e.report();
             }
             match list::list(types.as_deref(), labels) {
@@ -272,35 +272,46 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
-fn enter_namespace(path: &OsString) -> Result<(), MountError> {
-    let file = std::fs::File::open(path).map_err(|e| MountError::Message {
-        spec: None,
-        msg: common::error::with_errno(
-            format!(
-                "failed to set target namespace to {}",
-                path.to_string_lossy()
+/// The mount namespaces of `-N`: the one mount started in, where helpers
+/// are found and run (as libmount does), and the target's, entered.
+struct Namespaces {
+    origin: std::fs::File,
+    target: std::fs::File,
+}
+
+/// Enters the mount namespace `path` (`-N`).
+fn enter_namespace(path: &OsString) -> Result<Namespaces, MountError> {
+    let open = |p: &std::ffi::OsStr| {
+        std::fs::File::open(p).map_err(|e| MountError::Message {
+            spec: None,
+            msg: common::error::with_errno(
+                format!(
+                    "failed to set target namespace to {}",
+                    path.to_string_lossy()
+                ),
+                Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
             ),
-            Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
-        ),
-        code: EX_SYSERR,
-        dmesg: false,
-        period: false,
-    })?;
-    crate::sys::enter_mount_ns(&file).map_err(|_| MountError::Message {
+            code: EX_SYSERR,
+            dmesg: false,
+            period: false,
+        })
+    };
+    let origin = open("/proc/self/ns/mnt".as_ref())?;
+    let target = open(path)?;
+    crate::sys::enter_mount_ns(&target).map_err(|_| MountError::Message {
         spec: None,
         msg: "failed to switch namespace".into(),
         code: EX_SYSERR,
         dmesg: false,
         period: false,
-    })
+    })?;
+    Ok(Namespaces { origin, target })
 }
 
 /// Performs a mount request; `Some(plan)` when it was carried out (`None`
 /// when `nofail` excused a failure).
 fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
-    if let Some(ns) = &req.namespace {
-        enter_namespace(ns)?;
-    }
+    let namespaces = req.namespace.as_ref().map(enter_namespace).transpose()?;
     let mut plan = engine::plan(req, || crate::mountinfo::MountTable::current().ok())?;
     if req.onlyonce {
         let table = crate::mountinfo::MountTable::current().ok();
@@ -372,7 +383,7 @@ fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
     let mut forced_rdonly = false;
     if plan.op == Op::New {
         lo = prepare_source(req, &mut plan, &mut forced_rdonly)?;
-        if let Some((rc, helper)) = run_helper(req, &plan) {
+        if let Some((rc, helper)) = run_helper(req, &plan, namespaces.as_ref()) {
             if let Some(l) = lo {
                 l.detach();
             }
@@ -656,8 +667,15 @@ fn prepare_source(
 }
 
 /// Runs `/sbin/mount.TYPE` when there is one (not with `-i`); its status
-/// and path when it ran.
-fn run_helper(req: &cli::Request, plan: &Plan) -> Option<(i32, std::path::PathBuf)> {
+/// and path when it ran. With `-N` the helper is looked for and run in the
+/// namespace mount started in (libmount `mnt_context_switch_origin_ns()`)
+/// and told the target's as `-N /proc/PID/fd/FD`.
+fn run_helper(
+    req: &cli::Request,
+    plan: &Plan,
+    namespaces: Option<&Namespaces>,
+) -> Option<(i32, std::path::PathBuf)> {
+    use std::os::fd::AsRawFd;
     if req.internal {
         return None;
     }
@@ -667,24 +685,39 @@ fn run_helper(req: &cli::Request, plan: &Plan) -> Option<(i32, std::path::PathBu
         list if !plan.type_pattern => list.split(',').next().unwrap_or(list),
         _ => return None,
     };
-    let path = helper::find("mount", fstype)?;
-    let lists: Vec<String> = plan.opts.given.clone();
-    let call = helper::Call {
-        path: path.clone(),
-        source: plan
-            .source
-            .as_deref()
-            .unwrap_or(std::ffi::OsStr::new("none")),
-        target: &plan.target,
-        fstype,
-        options: helper::option_string(&lists, &plan.opts),
-        sloppy: req.sloppy,
-        fake: req.fake,
-        nomtab: req.nomtab,
-        verbose: req.verbose,
-        namespace: req.namespace.as_deref(),
-    };
-    Some((call.run(), path))
+    let target_ns = namespaces.map(|ns| {
+        OsString::from(format!(
+            "/proc/{}/fd/{}",
+            std::process::id(),
+            ns.target.as_raw_fd()
+        ))
+    });
+    if let Some(ns) = namespaces {
+        crate::sys::enter_mount_ns(&ns.origin).ok()?;
+    }
+    let ran = helper::find("mount", fstype).map(|path| {
+        let call = helper::Call {
+            path: path.clone(),
+            source: plan
+                .source
+                .as_deref()
+                .unwrap_or(std::ffi::OsStr::new("none")),
+            target: &plan.target,
+            fstype,
+            options: helper::option_string(&plan.opts.given, &plan.opts),
+            sloppy: req.sloppy,
+            fake: req.fake,
+            nomtab: req.nomtab,
+            verbose: req.verbose,
+            namespace: target_ns.as_deref(),
+        };
+        (call.run(), path)
+    });
+    if let Some(ns) = namespaces {
+        // Back in the target namespace for what follows.
+        let _ = crate::sys::enter_mount_ns(&ns.target);
+    }
+    ran
 }
 
 /// `X-mount.subdir=DIR`: the filesystem is mounted on a private temporary
@@ -969,10 +1002,8 @@ fn remount_all(req: &cli::Request) -> i32 {
 /// `-t` and `-O`, and not mounted yet; 0 when none failed, 32 when all
 /// failed, 64 when some did. With `-F` the entries are mounted in parallel.
 fn mount_all(req: &cli::Request) -> i32 {
-    if let Some(ns) = &req.namespace {
-        if let Err(e) = enter_namespace(ns) {
-            return e.report();
-        }
+    if let Some(Err(e)) = req.namespace.as_ref().map(enter_namespace) {
+        return e.report();
     }
     let remount = options::MountOptions::parse(req.options.iter().map(String::as_str))
         .is_ok_and(|o| o.remount);
