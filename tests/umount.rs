@@ -374,6 +374,21 @@ fn differential_umount_helpers() {
     assert!(out.contains("T/r\n") && !out.contains("T/s\n"), "{out}");
 }
 
+#[test]
+fn differential_umount_all_tells_helpers_the_table_was_not_used() {
+    // umount -a looks each mount up as libmount does, by statfs(2), so the
+    // helper is told -n.
+    if !root() {
+        return;
+    }
+    let setup = "mkdir up work s; /usr/bin/mount -t overlay ovl \
+         -o lowerdir=/usr/sbin,upperdir=$T/up,workdir=$T/work /usr/sbin; \
+         printf '#!/bin/sh\\necho \"helper: $*\" >&2\\n' > /usr/sbin/umount.ramfs; \
+         chmod +x /usr/sbin/umount.ramfs; /usr/bin/mount -t ramfs -o mode=711 r4 s";
+    let out = assert_same(setup, "$UMOUNT -a -t ramfs -O mode=711; echo rc=$?");
+    assert!(out.contains("helper: $T/s -n\n"), "{out}");
+}
+
 /// The utab lines, `[utab]` first, without the `ID=` field 2.38 does not
 /// write.
 const UTAB: &str = "ut() { echo '[utab]'; sed 's/^ID=[0-9]* //' $T/.utab 2>/dev/null; }; ";

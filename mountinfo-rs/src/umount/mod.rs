@@ -236,7 +236,11 @@ fn umount_all(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
             }
             continue;
         }
-        let outcome = unmount::umount_entry(sys, req, e, false);
+        // libmount's statfs(2) lookup applies to each of them too (the
+        // type is known; what counts is that mountinfo is then not used,
+        // which helpers are told with -n).
+        let statfs = unmount::by_statfs(sys, req, e.target.as_os_str());
+        let outcome = unmount::umount_entry(sys, req, e, statfs);
         // -a reports success in its own words only.
         let quiet_success = cli::Request {
             verbose: false,

@@ -253,7 +253,7 @@ pub fn umount_entry<S: System>(
 /// its type from statfs(2) instead of the mount table
 /// (`lookup_umount_fs_by_statfs()`): an absolute path to a directory,
 /// without `-d`, `-f`, `-l`, `-c` or `-r`, and no utab entry.
-fn by_statfs<S: System>(sys: &S, req: &Request, spec: &OsStr) -> bool {
+pub fn by_statfs<S: System>(sys: &S, req: &Request, spec: &OsStr) -> bool {
     spec.as_encoded_bytes().starts_with(b"/")
         && !req.detach_loop
         && !req.force
