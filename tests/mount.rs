@@ -680,6 +680,20 @@ fn differential_helpers_run_in_the_namespace_mount_started_in() {
 }
 
 #[test]
+fn differential_messages_print_non_utf8_paths_as_they_are() {
+    if !root() {
+        return;
+    }
+    // od(1) shows the bytes: a lossy conversion would print U+FFFD.
+    let out = assert_same_loops(
+        "D=$(printf 'd\\351x'); mkdir \"$D\"",
+        "{ $MOUNT -v -t tmpfs src \"$D\"; $UMOUNT -v \"$D\"; $UMOUNT \"$D\"; \
+           $MOUNT -t tmpfs src \"$D/no\"; } 2>&1 | sed \"s#$T#T#g\" | od -An -c",
+    );
+    assert!(out.contains("351"), "{out}");
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

@@ -49,6 +49,18 @@ pub fn warn(prog: &str, message: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{prog}: {message}");
 }
 
+/// [`warn`] for a message made of bytes: paths in it are printed as they
+/// are, as util-linux prints them, not all of them being UTF-8.
+pub fn warn_bytes(prog: &str, message: &[u8]) {
+    let mut line = Vec::with_capacity(prog.len() + message.len() + 3);
+    line.extend_from_slice(prog.as_bytes());
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(message);
+    line.push(b'\n');
+    // A failing stderr has nowhere to be reported.
+    let _ = std::io::stderr().lock().write_all(&line);
+}
+
 /// Restores the default SIGPIPE action.
 ///
 /// The Rust runtime ignores SIGPIPE; util-linux tools die of it when they

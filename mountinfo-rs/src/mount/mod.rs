@@ -95,9 +95,10 @@ impl MountError {
             } => {
                 let dot = if *period { "." } else { "" };
                 match spec {
-                    Some(s) => {
-                        common::error::warn(PROG, format!("{}: {msg}{dot}", s.to_string_lossy()))
-                    }
+                    Some(s) => common::error::warn_bytes(
+                        PROG,
+                        &[s.as_encoded_bytes(), format!(": {msg}{dot}").as_bytes()].concat(),
+                    ),
                     None => common::error::warn(PROG, format!("{msg}{dot}")),
                 }
                 if *dmesg {
@@ -772,24 +773,29 @@ fn success_message(out: &mut impl Write, plan: &Plan) -> std::io::Result<()> {
     if plan.helper_executed {
         return Ok(());
     }
+    // Paths as they are, UTF-8 or not, as util-linux prints them.
     let src = plan
         .source
         .as_deref()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "none".into());
-    let tgt = plan.target.to_string_lossy();
+        .map_or(&b"none"[..], |s| s.as_encoded_bytes());
+    let tgt = plan.target.as_encoded_bytes();
+    let line = |out: &mut dyn Write, parts: &[&[u8]]| -> std::io::Result<()> {
+        out.write_all(
+            &[&[PROG.as_bytes(), b": "][..], parts, &[&b".\n"[..]]]
+                .concat()
+                .concat(),
+        )
+    };
     match plan.op {
-        Op::Move => writeln!(out, "{PROG}: {src} moved to {tgt}."),
-        Op::Bind { .. } | Op::Remount { bind: true } => {
-            writeln!(out, "{PROG}: {src} bound on {tgt}.")
-        }
+        Op::Move => line(out, &[src, b" moved to ", tgt]),
+        Op::Bind { .. } | Op::Remount { bind: true } => line(out, &[src, b" bound on ", tgt]),
         _ if !plan.opts.propagation.is_empty() => {
-            if src != "none" {
-                writeln!(out, "{PROG}: {src} mounted on {tgt}.")?;
+            if src != b"none" {
+                line(out, &[src, b" mounted on ", tgt])?;
             }
-            writeln!(out, "{PROG}: {tgt} propagation flags changed.")
+            line(out, &[tgt, b" propagation flags changed"])
         }
-        _ => writeln!(out, "{PROG}: {src} mounted on {tgt}."),
+        _ => line(out, &[src, b" mounted on ", tgt]),
     }
 }
 

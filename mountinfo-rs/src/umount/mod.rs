@@ -186,7 +186,10 @@ fn umount_restricted(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
         let code = match found {
             None => {
                 if !req.quiet {
-                    common::error::warn(PROG, format!("{}: not mounted.", spec.to_string_lossy()));
+                    common::error::warn_bytes(
+                        PROG,
+                        &[spec.as_encoded_bytes(), b": not mounted."].concat(),
+                    );
                 }
                 EX_USAGE
             }
@@ -274,7 +277,10 @@ fn umount_all_targets(sys: &mut unmount::Real, req: &cli::Request, spec: &OsStri
             "not found"
         };
         if !req.quiet {
-            common::error::warn(PROG, format!("{}: {msg}", spec.to_string_lossy()));
+            common::error::warn_bytes(
+                PROG,
+                &[spec.as_encoded_bytes(), b": ", msg.as_bytes()].concat(),
+            );
         }
         return EX_USAGE;
     };
@@ -375,13 +381,13 @@ fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
                 }
             }
             if req.verbose {
-                let t = target.to_string_lossy();
+                let t = target.as_encoded_bytes();
                 match source {
-                    Some(s) => common::error::warn(
+                    Some(s) => common::error::warn_bytes(
                         PROG,
-                        format!("{t} ({}) unmounted", s.to_string_lossy()),
+                        &[t, b" (", s.as_encoded_bytes(), b") unmounted"].concat(),
                     ),
-                    None => common::error::warn(PROG, format!("{t} unmounted")),
+                    None => common::error::warn_bytes(PROG, &[t, b" unmounted"].concat()),
                 }
             }
             0
@@ -393,9 +399,13 @@ fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
         }
         Outcome::Failed { spec, errno } => {
             if !(req.quiet && *errno == Errno::EINVAL) {
-                common::error::warn(
+                common::error::warn_bytes(
                     PROG,
-                    format!("{}: {}.", spec.to_string_lossy(), errno_message(*errno)),
+                    &[
+                        spec.as_encoded_bytes(),
+                        format!(": {}.", errno_message(*errno)).as_bytes(),
+                    ]
+                    .concat(),
                 );
             }
             if *errno == Errno::ENOMEM {
@@ -413,7 +423,10 @@ fn report(req: &cli::Request, outcome: &Outcome) -> i32 {
         } => {
             if !(req.quiet && *quiet_hides) {
                 let dot = if *period { "." } else { "" };
-                common::error::warn(PROG, format!("{}: {msg}{dot}", spec.to_string_lossy()));
+                common::error::warn_bytes(
+                    PROG,
+                    &[spec.as_encoded_bytes(), format!(": {msg}{dot}").as_bytes()].concat(),
+                );
             }
             *code
         }
