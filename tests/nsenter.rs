@@ -441,3 +441,16 @@ fn nsenter_enters_a_namespace_persisted_by_our_unshare() {
     assert_eq!(lines[2], "persisted");
     assert_ne!(lines[1], lines[3]);
 }
+
+#[test]
+fn help_and_version_report_write_errors() {
+    // util-linux close_stdout(): "write error: strerror" and status 1.
+    let out = sh("set +e; nsenter --version > /dev/full; echo rc=$?; \
+         nsenter --help > /dev/full; echo rc=$?");
+    assert_eq!(stdout(&out), "rc=1\nrc=1\n");
+    assert_eq!(
+        stderr(&out),
+        "nsenter: write error: No space left on device\n\
+         nsenter: write error: No space left on device\n"
+    );
+}

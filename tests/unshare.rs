@@ -949,11 +949,10 @@ taskset -c {last} /usr/bin/unshare -m --propagation private ./inner 0
         (4, 4),
         "every bind succeeds, both orders: {text}"
     );
-    if cpus > 1 {
-        assert!(
-            counts[1] + counts[3] < 6,
-            "one order must trip util-linux 2.38: {text}"
-        );
+    // util-linux 2.38 trips in one of the orders most of the time, but not
+    // always (timing): reported, not asserted.
+    if cpus > 1 && counts[1] + counts[3] == 6 {
+        eprintln!("util-linux 2.38 did not trip this time: {text}");
     }
 }
 
@@ -1801,4 +1800,21 @@ fn unshare_map_too_large_for_the_kernel_page_is_refused() {
         "{err}"
     );
     assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(1)));
+}
+
+#[test]
+fn the_shell_is_executed_as_named_and_an_ignored_sigpipe_is_inherited() {
+    if !root() {
+        return;
+    }
+    // util-linux exec_shell(): execl(3), no $PATH search; a SIGPIPE the
+    // caller ignores stays ignored for the program (systemd's default).
+    let out = sh("set +e; SHELL=bash unshare -u; echo rc=$?; \
+         (trap '' PIPE; unshare -u grep SigIgn /proc/self/status; \
+          nsenter -t $$ -u grep SigIgn /proc/self/status) | awk '{ print substr($2, 13) }'");
+    assert_eq!(stdout(&out), "rc=127\n1000\n1000\n");
+    assert_eq!(
+        stderr(&out),
+        "unshare: failed to execute bash: No such file or directory\n"
+    );
 }

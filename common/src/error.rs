@@ -43,6 +43,16 @@ pub fn strerror(errno: Errno) -> &'static str {
     }
 }
 
+/// The program name for messages: the basename of argv\[0\], as util-linux
+/// uses `program_invocation_short_name`; `default` without one.
+pub fn prog_name(argv0: Option<&std::ffi::OsString>, default: &str) -> String {
+    argv0
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
 /// Prints `PROG: message` on stderr (errx(3)/warnx(3)).
 pub fn warn(prog: &str, message: impl std::fmt::Display) {
     // A failing stderr has nowhere to be reported.
@@ -59,18 +69,6 @@ pub fn warn_bytes(prog: &str, message: &[u8]) {
     line.push(b'\n');
     // A failing stderr has nowhere to be reported.
     let _ = std::io::stderr().lock().write_all(&line);
-}
-
-/// Restores the default SIGPIPE action.
-///
-/// The Rust runtime ignores SIGPIPE; util-linux tools die of it when they
-/// write to a closed pipe, and programs they exec inherit the default action.
-/// Call first in every tool's entry point.
-pub fn reset_sigpipe() {
-    use nix::sys::signal::{signal, SigHandler, Signal};
-    // SAFETY: installing SIG_DFL runs no handler code, so nothing here can be
-    // async-signal-unsafe; the previous handler is not needed.
-    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }
 
 /// Flushes stdout at exit the way util-linux's `close_stdout()` does: a write
@@ -107,19 +105,27 @@ pub fn exec(prog: &str, argv: &[OsString]) -> i32 {
     exec_as(prog, argv, None)
 }
 
-/// As [`exec`], but the program file is `path` while argv\[0\] is `argv[0]`
-/// (how a login shell `-sh` is started).
-pub fn exec_as(prog: &str, argv: &[OsString], path: Option<&OsStr>) -> i32 {
+/// As [`exec`], but with a `path` the program file is that path as it is
+/// (execv(3): no `$PATH` search, no `/bin/sh` for a file without `#!`) while
+/// argv\[0\] is `argv[0]` (how util-linux starts a login shell `-sh`).
+fn exec_as(prog: &str, argv: &[OsString], path: Option<&OsStr>) -> i32 {
     let name = path.or(argv.first().map(OsString::as_os_str));
     let Some(name) = name else {
         warn(prog, "failed to execute: no program given");
         return 1;
     };
     let errno = match (c_strings(argv), CString::new(name.as_bytes())) {
-        (Some(args), Ok(file)) => match nix::unistd::execvp(&file, &args) {
-            Err(e) => e,
-            Ok(never) => match never {},
-        },
+        (Some(args), Ok(file)) => {
+            let r = if path.is_some() {
+                nix::unistd::execv(&file, &args)
+            } else {
+                nix::unistd::execvp(&file, &args)
+            };
+            match r {
+                Err(e) => e,
+                Ok(never) => match never {},
+            }
+        }
         _ => Errno::EINVAL,
     };
     warn(
@@ -177,6 +183,15 @@ pub fn version_line(prog: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn program_name_is_the_basename() {
+        let name = |a: Option<&str>| prog_name(a.map(OsString::from).as_ref(), "unshare");
+        assert_eq!(name(Some("/usr/bin/unshare")), "unshare");
+        assert_eq!(name(Some("x/nsbox-unshare")), "nsbox-unshare");
+        assert_eq!(name(None), "unshare");
+        assert_eq!(name(Some("")), "unshare");
+    }
 
     #[test]
     fn errno_text_is_glibc_wording() {

@@ -30,7 +30,9 @@ pub fn selinux_enabled() -> bool {
 /// The tools run once and exit or exec, so the Rust runtime's start-up work
 /// (locating the main thread's stack guard through `/proc/self/maps`, an
 /// alternate signal stack, SIGPIPE ignored) is pure overhead on every one of
-/// the thousands of runs a script makes. argv comes from `main`'s own
+/// the thousands of runs a script makes. SIGPIPE keeps the action the caller
+/// left (default, or ignored as under systemd), as with util-linux, and
+/// programs the tools exec inherit it. argv comes from `main`'s own
 /// arguments ([`rt::args`]), which works with glibc and musl alike. Use
 /// with `#![no_main]`,
 /// in a `[[bin]]` target marked `test = false` (a test harness would bring

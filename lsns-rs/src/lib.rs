@@ -15,7 +15,7 @@ pub mod output;
 pub mod scan;
 mod sys;
 
-use common::error::{finish_stdout, reset_sigpipe, version_line, warn, with_errno};
+use common::error::{finish_stdout, version_line, warn, with_errno};
 use common::filter::Filter;
 use common::table::{Column, Format, Table};
 use std::ffi::OsString;
@@ -172,7 +172,6 @@ fn run(o: &cli::Options) -> i32 {
 
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    reset_sigpipe();
     common::table::init_locale();
     match cli::parse(args.into_iter().skip(1)) {
         Ok(cli::Action::Help) => help(),

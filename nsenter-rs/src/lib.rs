@@ -14,16 +14,16 @@ pub mod cli;
 pub mod nsenter;
 mod sys;
 
-use common::error::{exec, exec_shell, reset_sigpipe, version_line, warn};
+use common::error::{exec, exec_shell, finish_stdout, version_line, warn};
 use std::ffi::OsString;
+use std::io::Write;
 
-const PROG: &str = "nsenter";
-
-fn help() -> i32 {
-    print!(
+fn help(prog: &str) -> i32 {
+    let result = write!(
+        std::io::stdout().lock(),
         "\
 Usage:
- {PROG} [options] [<program> [<argument>...]]
+ {prog} [options] [<program> [<argument>...]]
 
 Run a program in the namespaces of another process (or of namespace files).
 
@@ -58,31 +58,33 @@ Options:
 Without a program, your shell runs. See nsenter(1).
 "
     );
-    0
+    finish_stdout(prog, result, 0)
 }
 
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    reset_sigpipe();
-    let options = match cli::parse(args.into_iter().skip(1)) {
-        Ok(cli::Action::Help) => return help(),
+    let mut args = args.into_iter();
+    let prog = common::error::prog_name(args.next().as_ref(), "nsenter");
+    let prog = prog.as_str();
+    let options = match cli::parse(args) {
+        Ok(cli::Action::Help) => return help(prog),
         Ok(cli::Action::Version) => {
-            println!("{}", version_line(PROG));
-            return 0;
+            let result = writeln!(std::io::stdout().lock(), "{}", version_line(prog));
+            return finish_stdout(prog, result, 0);
         }
         Ok(cli::Action::Run(o)) => o,
-        Err(cli::CliError::Usage(e)) => return e.report(PROG),
+        Err(cli::CliError::Usage(e)) => return e.report(prog),
         Err(cli::CliError::Value(msg)) => {
-            warn(PROG, msg);
+            warn(prog, msg);
             return 1;
         }
     };
     match nsenter::enter(&options) {
         Ok(nsenter::Next::Exit(code)) => code,
-        Ok(nsenter::Next::Exec) if options.program.is_empty() => exec_shell(PROG),
-        Ok(nsenter::Next::Exec) => exec(PROG, &options.program),
+        Ok(nsenter::Next::Exec) if options.program.is_empty() => exec_shell(prog),
+        Ok(nsenter::Next::Exec) => exec(prog, &options.program),
         Err(nsenter::Failure(msg)) => {
-            warn(PROG, msg);
+            warn(prog, msg);
             1
         }
     }

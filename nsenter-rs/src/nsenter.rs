@@ -270,7 +270,8 @@ fn adopt_environment(environ: OwnedFd) -> Result<()> {
 }
 
 /// Forks; the parent waits for the child, following its stops, and returns
-/// its exit status, or dies of the signal that killed it.
+/// its exit status, or sends itself the signal that killed it (util-linux
+/// `continue_as_child()`).
 fn continue_as_child() -> Result<Next> {
     sys::default_action(Signal::SIGCHLD);
     let child = match sys::fork().map_err(|e| Failure::errno("fork failed", e))? {
@@ -285,12 +286,8 @@ fn continue_as_child() -> Result<Next> {
             }
             Ok(WaitStatus::Exited(_, code)) => return Ok(Next::Exit(code)),
             Ok(WaitStatus::Signaled(_, signal, _)) => {
-                sys::default_action(signal);
-                let _ = nix::sys::signal::sigprocmask(
-                    nix::sys::signal::SigmaskHow::SIG_UNBLOCK,
-                    Some(&nix::sys::signal::SigSet::from(signal)),
-                    None,
-                );
+                // As util-linux: the signal as the caller left it (one it
+                // ignores or blocks does not kill nsenter, which exits 1).
                 let _ = kill(getpid(), signal);
                 return Ok(Next::Exit(1));
             }

@@ -83,7 +83,6 @@ impl From<UsageError> for Error {
 /// Runs pivot_root with `args` (argv, argv\[0\] included); returns the exit
 /// status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    common::error::reset_sigpipe();
     let mut args = args.into_iter();
     let argv0 = args.next();
     let prog = argv0

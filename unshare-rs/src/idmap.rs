@@ -118,7 +118,9 @@ pub fn subid_block(
     uid: u32,
     identity: bool,
 ) -> Result<Block, Error> {
-    for line in text.lines() {
+    // Lines end at `\n` only, as getline(3) gives them: a `\r` before it
+    // stays in the count field and fails its parsing, as in util-linux.
+    for line in text.split('\n') {
         let mut fields = line.splitn(3, ':');
         let (Some(owner), Some(start), Some(count)) = (fields.next(), fields.next(), fields.next())
         else {
@@ -449,6 +451,9 @@ mod tests {
         );
         let e = subid_block("root:x:1\n", "/etc/subgid", "root", 0, false).err();
         assert!(matches!(e, Some(Error::Msg(m)) if m == "failed to parse subid map: 'x'"));
+        // A CRLF line keeps its `\r`, which the count does not parse.
+        let e = subid_block("root:100000:10\r\n", "/etc/subuid", "root", 0, false).err();
+        assert!(matches!(e, Some(Error::Msg(m)) if m == "failed to parse subid map: '10\r'"));
     }
 
     #[test]

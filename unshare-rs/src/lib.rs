@@ -123,24 +123,13 @@ impl From<UsageError> for Error {
     }
 }
 
-/// The program name for messages: the basename of argv\[0\], as util-linux
-/// uses `program_invocation_short_name`.
-fn prog_name(argv0: Option<&OsString>) -> String {
-    argv0
-        .and_then(|a| std::path::Path::new(a).file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "unshare".to_owned())
-}
-
 /// Runs unshare with `args` (argv, argv\[0\] included) and returns the exit
 /// status. Returns only on failure or with `--fork` (the child's status);
 /// otherwise the process becomes the program.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    common::error::reset_sigpipe();
     let mut args = args.into_iter();
     let argv0 = args.next();
-    let prog = prog_name(argv0.as_ref());
+    let prog = common::error::prog_name(argv0.as_ref(), "unshare");
     let ctx = cli::Context::from_system();
     match cli::parse(args, &ctx) {
         Ok(cli::Action::Help) => cli::print_help(&prog),
@@ -163,13 +152,5 @@ mod tests {
         assert_eq!(Error::sys("x", Errno::EPERM).exit_code(), 1);
         assert_eq!(Error::Status(127).exit_code(), 127);
         assert_eq!(Error::Usage(UsageError::new("x")).exit_code(), 1);
-    }
-
-    #[test]
-    fn program_name_is_the_basename() {
-        assert_eq!(prog_name(Some(&"/usr/bin/unshare".into())), "unshare");
-        assert_eq!(prog_name(Some(&"x/nsbox-unshare".into())), "nsbox-unshare");
-        assert_eq!(prog_name(None), "unshare");
-        assert_eq!(prog_name(Some(&"".into())), "unshare");
     }
 }

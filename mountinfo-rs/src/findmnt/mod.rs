@@ -70,7 +70,6 @@ impl Error {
 
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    common::error::reset_sigpipe();
     common::table::init_locale();
     let mut args = args.into_iter();
     args.next();

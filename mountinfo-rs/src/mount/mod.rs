@@ -188,7 +188,6 @@ See mount(8) for the option list.
 
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    common::error::reset_sigpipe();
     let restricted = restrict::restricted();
     if restricted {
         restrict::sanitize_env();

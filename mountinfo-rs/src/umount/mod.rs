@@ -97,7 +97,6 @@ See umount(8).
 
 /// Entry point: argv (argv\[0\] included) to exit status.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    common::error::reset_sigpipe();
     let action = match cli::parse(args.into_iter().skip(1)) {
         Ok(a) => a,
         Err(e) => return e.report(),
