@@ -268,3 +268,13 @@ fn pivot_root_help_and_version() {
         "{version}"
     );
 }
+
+#[test]
+fn messages_print_non_utf8_paths_as_they_are() {
+    // od(1) shows the bytes: a lossy conversion would print U+FFFD.
+    let out = common::sh(
+        "set +e; { pivot_root \"$(printf 'n\\377')\" /x; unshare -u \"$(printf 'p\\377')\"; } 2>&1 | od -An -c",
+    );
+    let text = common::stdout(&out);
+    assert_eq!(text.matches("377").count(), 2, "{text}");
+}

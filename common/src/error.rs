@@ -128,12 +128,14 @@ fn exec_as(prog: &str, argv: &[OsString], path: Option<&OsStr>) -> i32 {
         }
         _ => Errno::EINVAL,
     };
-    warn(
+    warn_bytes(
         prog,
-        with_errno(
-            format!("failed to execute {}", name.to_string_lossy()),
-            errno,
-        ),
+        &[
+            b"failed to execute ",
+            name.as_bytes(),
+            format!(": {}", strerror(errno)).as_bytes(),
+        ]
+        .concat(),
     );
     if errno == Errno::ENOENT {
         127

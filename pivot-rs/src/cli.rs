@@ -16,8 +16,9 @@ pub enum Opt {
 
 /// The option table.
 pub const OPTIONS: &[OptSpec<Opt>] = &[
-    OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
+    // util-linux's order (getopt lists ambiguous matches in it).
     OptSpec::new(Some('V'), "version", HasArg::No, Opt::Version),
+    OptSpec::new(Some('h'), "help", HasArg::No, Opt::Help),
 ];
 
 /// What the command line asks for.

@@ -21,7 +21,6 @@ pub mod cli;
 mod pivot;
 
 use common::cli::UsageError;
-use common::error::{warn, with_errno};
 use nix::errno::Errno;
 use std::ffi::OsString;
 
@@ -58,16 +57,16 @@ impl Error {
                 new_root,
                 put_old,
                 errno,
-            } => warn(
+            } => common::error::warn_bytes(
                 prog,
-                with_errno(
-                    format!(
-                        "failed to change root from `{}' to `{}'",
-                        new_root.to_string_lossy(),
-                        put_old.to_string_lossy()
-                    ),
-                    *errno,
-                ),
+                &[
+                    b"failed to change root from `",
+                    new_root.as_encoded_bytes(),
+                    b"' to `",
+                    put_old.as_encoded_bytes(),
+                    format!("': {}", common::error::strerror(*errno)).as_bytes(),
+                ]
+                .concat(),
             ),
         }
         self.exit_code()
