@@ -207,11 +207,24 @@ fn id_arg(value: &OsString, what: &str) -> Result<IdArg, CliError> {
         .ok_or_else(|| CliError::Value(format!("{what}: '{text}'")))
 }
 
-fn dir_arg(value: Option<OsString>) -> DirArg {
-    match value {
-        Some(v) => DirArg::Path(strip_eq(v)),
-        None => DirArg::Target,
+/// util-linux opens a file named by an option while it parses the options
+/// (`open_target_fd()`): one that cannot be opened ends nsenter there, before
+/// later options are looked at. `path` back when it opens.
+fn openable(path: PathBuf) -> Result<PathBuf, CliError> {
+    match std::fs::File::open(&path) {
+        Ok(_) => Ok(path),
+        Err(e) => Err(CliError::Value(common::error::with_errno(
+            format!("cannot open {}", path.display()),
+            nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)),
+        ))),
     }
+}
+
+fn dir_arg(value: Option<OsString>) -> Result<DirArg, CliError> {
+    Ok(match value {
+        Some(v) => DirArg::Path(openable(strip_eq(v))?),
+        None => DirArg::Target,
+    })
 }
 
 fn kind_index(kind: &NsKind) -> usize {
@@ -241,7 +254,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             Opt::Ns(letter) => {
                 if let Some(kind) = ns::by_letter(letter) {
                     o.namespaces[kind_index(kind)] = Some(match value {
-                        Some(v) => NsSource::File(strip_eq(v)),
+                        Some(v) => NsSource::File(openable(strip_eq(v))?),
                         None => NsSource::Target,
                     });
                 }
@@ -257,7 +270,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
             }
             Opt::SetUid => o.uid = Some(id_arg(&value.unwrap_or_default(), "failed to parse uid")?),
             Opt::SetGid => o.gid = Some(id_arg(&value.unwrap_or_default(), "failed to parse gid")?),
-            Opt::Root => o.root = Some(dir_arg(value)),
+            Opt::Root => o.root = Some(dir_arg(value)?),
             Opt::Wd | Opt::WdNs => {
                 let (this, other) = if opt == Opt::Wd {
                     ("--wd", "--wdns")
@@ -273,7 +286,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                     _ => first_dir = Some(this),
                 }
                 if opt == Opt::Wd {
-                    o.wd = Some(dir_arg(value));
+                    o.wd = Some(dir_arg(value)?);
                 } else {
                     o.wdns = value.map(strip_eq);
                 }
@@ -308,13 +321,43 @@ mod tests {
 
     #[test]
     fn namespace_files_in_every_spelling() {
-        let o = run(&["-m/a", "-n=/b", "--uts=/c", "--ipc==/d", "-p", "true"]);
-        assert_eq!(o.namespaces[idx('m')], Some(NsSource::File("/a".into())));
-        assert_eq!(o.namespaces[idx('n')], Some(NsSource::File("/b".into())));
-        assert_eq!(o.namespaces[idx('u')], Some(NsSource::File("/c".into())));
-        assert_eq!(o.namespaces[idx('i')], Some(NsSource::File("/d".into())));
+        let o = run(&[
+            "-m/",
+            "-n=/proc",
+            "--uts=/dev/null",
+            "--ipc==/etc",
+            "-p",
+            "true",
+        ]);
+        assert_eq!(o.namespaces[idx('m')], Some(NsSource::File("/".into())));
+        assert_eq!(o.namespaces[idx('n')], Some(NsSource::File("/proc".into())));
+        assert_eq!(
+            o.namespaces[idx('u')],
+            Some(NsSource::File("/dev/null".into()))
+        );
+        assert_eq!(o.namespaces[idx('i')], Some(NsSource::File("/etc".into())));
         assert_eq!(o.namespaces[idx('p')], Some(NsSource::Target));
         assert_eq!(o.program, vec!["true"]);
+    }
+
+    #[test]
+    fn named_files_are_opened_while_the_options_are_read() {
+        // util-linux: the first file that cannot be opened ends nsenter,
+        // even when a later option names another or asks for help.
+        for args in [
+            &["--uts=/nonexistent", "--uts=/dev/null", "true"][..],
+            &["--uts=/nonexistent", "-h"],
+            &["-w/nonexistent", "-w/tmp"],
+            &["-r/nonexistent", "-V"],
+        ] {
+            assert_eq!(
+                parse(args.iter().map(OsString::from)),
+                Err(CliError::Value(
+                    "cannot open /nonexistent: No such file or directory".into()
+                )),
+                "{args:?}"
+            );
+        }
     }
 
     #[test]
