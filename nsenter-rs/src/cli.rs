@@ -196,15 +196,26 @@ fn parse_decimal(text: &str) -> Option<u64> {
     t.parse().ok()
 }
 
+/// `-S`/`-G` (util-linux `strtoul_or_err()`): a decimal id, or `follow`.
+/// A negative number or one past the range is ERANGE, which the message
+/// names. (util-linux takes ids up to 2^64 - 1 and cuts them to 32 bits,
+/// so 4294967296 becomes root: refused here.)
 fn id_arg(value: &OsString, what: &str) -> Result<IdArg, CliError> {
     let text = value.to_string_lossy();
     if text == "follow" {
         return Ok(IdArg::Follow);
     }
-    parse_decimal(&text)
-        .and_then(|n| u32::try_from(n).ok())
-        .map(IdArg::Id)
-        .ok_or_else(|| CliError::Value(format!("{what}: '{text}'")))
+    let digits = text.trim_start_matches([' ', '\t']);
+    let digits = digits.strip_prefix(['+', '-']).unwrap_or(digits);
+    let numeric = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    match parse_decimal(&text).and_then(|n| u32::try_from(n).ok()) {
+        Some(id) => Ok(IdArg::Id(id)),
+        None if numeric => Err(CliError::Value(common::error::with_errno(
+            format!("{what}: '{text}'"),
+            nix::errno::Errno::ERANGE,
+        ))),
+        None => Err(CliError::Value(format!("{what}: '{text}'"))),
+    }
 }
 
 /// util-linux opens a file named by an option while it parses the options
@@ -259,14 +270,32 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Action, CliErro
                     });
                 }
             }
+            // util-linux `str2num_or_err(.., 0, INT_MAX)`: its low bound 0
+            // means none, so a negative descriptor is taken, and ignored.
             Opt::NetSocket => {
                 let text = value.unwrap_or_default().to_string_lossy().into_owned();
-                let fd = parse_decimal(&text)
-                    .and_then(|n| i32::try_from(n).ok())
-                    .ok_or_else(|| {
-                        CliError::Value(format!("failed to parse file descriptor: '{text}'"))
-                    })?;
-                o.net_socket = Some(fd);
+                let what = format!("failed to parse file descriptor: '{text}'");
+                let t = text.trim_start_matches([' ', '\t']);
+                let n: i64 = t.strip_prefix('+').unwrap_or(t).parse().map_err(
+                    |e: std::num::ParseIntError| match e.kind() {
+                        std::num::IntErrorKind::PosOverflow
+                        | std::num::IntErrorKind::NegOverflow => CliError::Value(
+                            common::error::with_errno(&what, nix::errno::Errno::ERANGE),
+                        ),
+                        _ => CliError::Value(what.clone()),
+                    },
+                )?;
+                o.net_socket = match i32::try_from(n) {
+                    Ok(fd) if fd >= 0 => Some(fd),
+                    Ok(_) => None,
+                    Err(_) if n < 0 => None,
+                    Err(_) => {
+                        return Err(CliError::Value(common::error::with_errno(
+                            &what,
+                            nix::errno::Errno::ERANGE,
+                        )))
+                    }
+                };
             }
             Opt::SetUid => o.uid = Some(id_arg(&value.unwrap_or_default(), "failed to parse uid")?),
             Opt::SetGid => o.gid = Some(id_arg(&value.unwrap_or_default(), "failed to parse gid")?),
@@ -338,6 +367,32 @@ mod tests {
         assert_eq!(o.namespaces[idx('i')], Some(NsSource::File("/etc".into())));
         assert_eq!(o.namespaces[idx('p')], Some(NsSource::Target));
         assert_eq!(o.program, vec!["true"]);
+    }
+
+    #[test]
+    fn numbers_are_read_as_util_linux_reads_them() {
+        let err = |args: &[&str]| parse(args.iter().map(OsString::from)).err();
+        assert_eq!(
+            err(&["-S", "-1"]),
+            Some(CliError::Value(
+                "failed to parse uid: '-1': Numerical result out of range".into()
+            ))
+        );
+        assert_eq!(
+            err(&["-G", "4294967296"]),
+            Some(CliError::Value(
+                "failed to parse gid: '4294967296': Numerical result out of range".into()
+            ))
+        );
+        assert_eq!(run(&["-N", "-1", "true"]).net_socket, None);
+        assert_eq!(run(&["-N", "+7", "true"]).net_socket, Some(7));
+        assert_eq!(
+            err(&["-N", "2147483648"]),
+            Some(CliError::Value(
+                "failed to parse file descriptor: '2147483648': Numerical result out of range"
+                    .into()
+            ))
+        );
     }
 
     #[test]
