@@ -608,6 +608,38 @@ fn dev_root_in_any_mountinfo_file_is_the_root_block_device() {
 }
 
 #[test]
+fn crafted_verify_walks_forward_and_checks_order_over_the_whole_table() {
+    let data = b"tmpfs /nsbox-x tmpfs defaults 0 0\ntmpfs /nsbox-y tmpfs defaults 0 0\ntmpfs /nsbox-x tmpfs defaults 0 0\n";
+    let sets: &[&[&str]] = &[
+        &["-x"],
+        &["-x", "-f"],
+        &["-x", "-d", "backward", "--verbose"],
+        &["-x", "-d", "backward", "-f", "--verbose"],
+    ];
+    let scratch = Scratch::new("verify-order");
+    let file = scratch.file("fstab", data);
+    let diffs = differences(&file, sets);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[test]
+fn an_fstab_that_is_not_a_file_or_directory_is_refused_unread() {
+    // libmount `mnt_table_parse_fstab()`: a device or FIFO is not read (a
+    // FIFO would block, /dev/zero never end).
+    for args in [
+        &["-s", "-F", "/dev/null"][..],
+        &["-s", "-F", "/dev/zero"],
+        &["-x", "-F", "/dev/null"],
+    ] {
+        let (want, got) = (theirs(args, "C"), ours(args, "C"));
+        if let Some(want) = want {
+            assert_eq!(transcript(&got), transcript(&want), "{args:?}");
+        }
+        assert_eq!(got.status.code(), Some(1), "{args:?}");
+    }
+}
+
+#[test]
 fn crafted_comments_blank_lines_and_crlf_are_skipped_like_libmount() {
     let data = b"# comment\n20 1 8:4 / / rw - ext3 /dev/sda4 rw\n   21 20 0:50 / /a rw - tmpfs a rw\n\n  \n# x\n22 20 0:51 / /crlf rw - tmpfs a rw\r\n";
     assert_same("comments", data, &[]);

@@ -264,8 +264,17 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
                 } else {
                     p.display().to_string()
                 };
-                if let Err(e) = std::fs::metadata(&p) {
-                    let errno = nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO));
+                // libmount `mnt_table_parse_fstab()`: a directory or a
+                // regular file, anything else (a device, a FIFO) is refused
+                // unread, with the errno util-linux 2.38 leaves (ENOENT).
+                let errno = match std::fs::metadata(&p) {
+                    Err(e) => Some(nix::errno::Errno::from_raw(
+                        e.raw_os_error().unwrap_or(libc::EIO),
+                    )),
+                    Ok(m) if !m.is_file() && !m.is_dir() => Some(nix::errno::Errno::ENOENT),
+                    Ok(_) => None,
+                };
+                if let Some(errno) = errno {
                     return Err(Error::Fatal(with_errno(
                         format!("can't read {name}"),
                         errno,
@@ -483,6 +492,8 @@ pub fn run(opts: &Options) -> i32 {
         Err(e) => return e.report(),
     };
     let mut opts = opts.clone();
+    // findmnt `verify_table()` walks the table forward, whatever -d says.
+    opts.backward &= !opts.verify;
     // findmnt `tab_is_tree()`: a non-empty mountinfo table has a tree.
     let is_tree = kernel && !entries.is_empty();
     // The containing mount point is looked for in kernel tables only.
@@ -595,6 +606,7 @@ fn run_verify(finder: &mut Finder<'_>, opts: &Options, parse_errors: usize) -> i
         .map(|(&i, (options, vfs, fs, user))| {
             let e = finder.entry(i);
             verify::Item {
+                index: i,
                 target: e.mount.target.as_bytes(),
                 source: e.mount.source.as_bytes(),
                 fstype: e.mount.fstype.as_bytes(),
@@ -606,8 +618,14 @@ fn run_verify(finder: &mut Finder<'_>, opts: &Options, parse_errors: usize) -> i
             }
         })
         .collect();
+    // The order check looks at every later entry of the table, selected
+    // or not (findmnt `verify_order()`).
+    let targets: Vec<&[u8]> = (0..finder.len())
+        .map(|i| finder.entry(i).mount.target.as_bytes())
+        .collect();
     verify::verify(
         &items,
+        &targets,
         parse_errors,
         opts.verbose,
         cli::is_listall(opts),

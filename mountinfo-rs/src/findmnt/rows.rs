@@ -877,6 +877,11 @@ impl<'a> Finder<'a> {
         hit
     }
 
+    /// Number of entries in the table.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Entry `i`.
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]

@@ -18,6 +18,8 @@ use std::os::unix::fs::FileTypeExt;
 
 /// One entry to check.
 pub struct Item<'a> {
+    /// Its position in the table.
+    pub index: usize,
     /// Mount point (empty when undefined).
     pub target: &'a [u8],
     /// Source as written.
@@ -178,29 +180,28 @@ fn resolve_target(t: &[u8], nocanon: bool) -> Vec<u8> {
     canonicalize(t).unwrap_or_else(|| t.to_vec())
 }
 
-/// Checks `items` (`later[i]` are the mount points after item `i`, for the
-/// order check); returns (errors, warnings) after printing the messages.
+/// Checks `items`, printing the messages into `ctx`; with `check_order`
+/// each against the mount points of the table entries after it (`targets`:
+/// every entry's, in table order).
 fn check(
     ctx: &mut Ctx<'_>,
     items: &[Item<'_>],
+    targets: &[&[u8]],
     check_order: bool,
     nocanon: bool,
 ) -> std::io::Result<()> {
     let resolved: Vec<Vec<u8>> = if check_order {
-        items
-            .iter()
-            .map(|it| resolve_target(it.target, nocanon))
-            .collect()
+        targets.iter().map(|t| resolve_target(t, nocanon)).collect()
     } else {
         Vec::new()
     };
-    for (i, it) in items.iter().enumerate() {
+    for it in items {
         ctx.target = it.target.to_vec();
         ctx.printed = false;
         ctx.no_fsck = false;
         if check_order && !it.target.is_empty() {
-            let tgt = &resolved[i];
-            for n in &resolved[i + 1..] {
+            let tgt = &resolved[it.index];
+            for n in resolved.get(it.index + 1..).unwrap_or_default() {
                 if n.is_empty() || !tgt.starts_with(n) {
                     continue;
                 }
@@ -391,6 +392,7 @@ fn check_fstype(ctx: &mut Ctx<'_>, it: &Item<'_>, nocanon: bool) -> std::io::Res
 /// Runs the checks, prints the summary; returns the exit status.
 pub fn verify(
     items: &[Item<'_>],
+    targets: &[&[u8]],
     parse_errors: usize,
     verbose: bool,
     check_order: bool,
@@ -410,7 +412,7 @@ pub fn verify(
         no_fsck: false,
         supported: supported_filesystems(),
     };
-    let r = check(&mut ctx, items, check_order, nocanon);
+    let r = check(&mut ctx, items, targets, check_order, nocanon);
     let (errors, warnings) = (ctx.errors, ctx.warnings);
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
