@@ -1250,17 +1250,20 @@ fn mtab_merges_utab_options_like_util_linux() {
     let utab = scratch.file(
         "utab",
         format!(
-            "ID={id} SRC={source} TARGET={target} ROOT=/ OPTS=x-foo,user=me\n\
+            "ID={id} SRC={source} TARGET={target} ROOT=/ OPTS=x-stale\n\
+             ID={id} SRC={source} TARGET={target} ROOT=/ OPTS=x-foo,user=me\n\
              SRC=nomatch TARGET=/nowhere ROOT=/ OPTS=_netdev\n\
              TARGET=/incomplete OPTS=noauto\n"
         )
         .as_bytes(),
     );
+    // The last record for a mount wins; -m merges into an -F mountinfo too.
     for args in [
         &["-m"][..],
         &["-m", "-J"],
         &["-m", "-O", "x-foo"],
         &["-m", "-x"],
+        &["-m", "-F", "/proc/self/mountinfo"],
     ] {
         let run = |mut c: Command| {
             c.args(args)

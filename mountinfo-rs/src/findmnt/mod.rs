@@ -330,7 +330,9 @@ fn read_entries(opts: &Options) -> Result<Loaded, Error> {
         }
     }
     let kernel = !matches!(format, Some(TabFormat::Fstab | TabFormat::Swaps));
-    if opts.source == Source::Mtab && opts.files.is_empty() {
+    // libmount `__mnt_table_parse_mountinfo()`: -m merges utab into any
+    // table in mountinfo format, `-F /proc/PID/mountinfo` too.
+    if opts.source == Source::Mtab && kernel && !entries.is_empty() {
         merge_utab(&mut entries);
     }
     Ok(Loaded {
@@ -402,7 +404,9 @@ fn merge_utab(entries: &mut [Entry]) {
         return;
     };
     let mut merged = vec![false; entries.len()];
-    for u in crate::mount::utab::parse(&data) {
+    // libmount walks utab backward: of two records for one mount, the
+    // last one written is merged.
+    for u in crate::mount::utab::parse(&data).into_iter().rev() {
         // libmount merges only complete records with options.
         let (Some(source), Some(target), Some(root), Some(opts)) =
             (u.source, u.target, u.root, u.opts)
