@@ -1727,3 +1727,25 @@ fn fstab_targets_through_symlinks_match_as_in_util_linux() {
     }
     assert!(stdout(&ours(&["-F", fstab, &dir], "C")).contains(&link));
 }
+
+#[test]
+fn fstab_tags_match_the_device_that_carries_them() {
+    // libmount `mnt_fs_match_source()` step 4: a device (or another tag of
+    // it) matches an fstab entry written as LABEL= or UUID=.
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
+         truncate -s 16M img; mkfs.ext4 -q -L nsbx-tag -U 11111111-2222-3333-4444-555555555555 img; \
+         L=$(/usr/sbin/losetup -f --show img); \
+         printf 'UUID=11111111-2222-3333-4444-555555555555 /x ext4 defaults 0 0\\nLABEL=nsbx-tag /y ext4 defaults 0 0\\n' > fstab; \
+         set +e; for F in /usr/bin/findmnt findmnt; do \
+           $F -s -F fstab -n -o TARGET \"$L\"; echo rc=$?; \
+           $F -s -F fstab -n -o TARGET -S LABEL=nsbx-tag; echo rc=$?; \
+         done; /usr/sbin/losetup -d \"$L\"",
+    );
+    let text = ok(&out);
+    let want = "/x\n/y\nrc=0\n/x\n/y\nrc=0\n";
+    assert_eq!(text, format!("{want}{want}"));
+}

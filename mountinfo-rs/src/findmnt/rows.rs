@@ -67,6 +67,28 @@ impl Entry {
     }
 }
 
+/// libmount `mnt_cache_device_has_tag()` for a `NAME=value` tag (the value
+/// may be quoted): the superblock of `device` has that LABEL or UUID.
+fn device_has_tag(device: &[u8], tag: &[u8]) -> bool {
+    let Some(eq) = tag.iter().position(|&b| b == b'=') else {
+        return false;
+    };
+    let (name, value) = (&tag[..eq], &tag[eq + 1..]);
+    let value = value
+        .strip_prefix(b"\"")
+        .and_then(|v| v.strip_suffix(b"\""))
+        .unwrap_or(value);
+    let Some(sb) = crate::blkid::probe_source(std::ffi::OsStr::from_bytes(device)) else {
+        return false;
+    };
+    let have = match name {
+        b"LABEL" => sb.label,
+        b"UUID" => sb.uuid,
+        _ => None,
+    };
+    have.is_some_and(|h| h.as_bytes() == value)
+}
+
 /// util-linux `streq_paths()`: paths equal, ignoring repeated slashes and a
 /// trailing slash.
 pub fn streq_paths(a: &[u8], b: &[u8]) -> bool {
@@ -433,7 +455,9 @@ impl<'a> Finder<'a> {
             return false;
         };
         if is_tag_source(&src) {
-            return false;
+            // libmount step 4: the device `source` names carries the
+            // entry's tag (read from its superblock).
+            return device_has_tag(&cn, &src);
         }
         if self.streq_srcpath(i, &cn) {
             return true;
