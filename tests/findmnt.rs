@@ -1749,3 +1749,27 @@ fn fstab_tags_match_the_device_that_carries_them() {
     let want = "/x\n/y\nrc=0\n/x\n/y\nrc=0\n";
     assert_eq!(text, format!("{want}{want}"));
 }
+
+#[test]
+fn sources_lists_every_device_with_the_uuid_like_util_linux() {
+    // findmnt `get_data_col_sources()`: one image on two loop devices.
+    if !root() {
+        return;
+    }
+    let out = sh(
+        "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
+         truncate -s 16M img; mkfs.ext4 -q -L nsbx-srcs -U 11111111-2222-3333-4444-666666666666 img; \
+         L1=$(/usr/sbin/losetup -f --show img); L2=$(/usr/sbin/losetup -f --show img); \
+         mkdir m sub; /usr/bin/mount \"$L1\" m; mkdir m/dir; /usr/bin/mount --bind m/dir sub; \
+         printf 'UUID=11111111-2222-3333-4444-666666666666 /x ext4 defaults 0 0\\n' > fstab; \
+         for F in /usr/bin/findmnt findmnt; do \
+           $F -o TARGET,SOURCE,SOURCES -M \"$T/sub\"; $F -J -o TARGET,SOURCES -M \"$T/m\"; \
+           $F -s -F fstab -e -o TARGET,SOURCES; $F -s -F fstab -o TARGET,SOURCES; \
+         done | sed \"s#$L1#L1#g; s#$L2#L2#g; s#$T#T#g\" > out; \
+         /usr/bin/umount sub m; /usr/sbin/losetup -d \"$L1\" \"$L2\"; cat out",
+    );
+    let text = ok(&out);
+    let (theirs, ours) = text.split_at(text.len() / 2);
+    assert_eq!(ours, theirs);
+    assert!(theirs.contains("L1\n") && theirs.contains("L2\n"), "{text}");
+}

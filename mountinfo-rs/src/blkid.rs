@@ -216,6 +216,13 @@ pub fn block_devices() -> Vec<OsString> {
 /// `LABEL` or `UUID`), scanning [`block_devices`] plus the attached loop
 /// devices. UUIDs compare case-insensitively.
 pub fn find_by_tag(tag: &str, value: &str) -> Option<OsString> {
+    devices_with_tag(tag, value).into_iter().next()
+}
+
+/// Every block device (those of `/proc/partitions`, then attached loop
+/// devices not listed there) whose superblock has LABEL or UUID `value`
+/// (libblkid's device iteration with a search, as findmnt's SOURCES uses).
+pub fn devices_with_tag(tag: &str, value: &str) -> Vec<OsString> {
     let mut devs = block_devices();
     if let Ok(dir) = std::fs::read_dir("/sys/block") {
         for e in dir.flatten() {
@@ -229,17 +236,19 @@ pub fn find_by_tag(tag: &str, value: &str) -> Option<OsString> {
             }
         }
     }
-    devs.into_iter().find(|d| {
-        let Some(sb) = probe(d) else { return false };
-        match tag {
-            "LABEL" => sb.label.as_deref() == Some(value),
-            "UUID" => sb
-                .uuid
-                .as_deref()
-                .is_some_and(|u| u.eq_ignore_ascii_case(value)),
-            _ => false,
-        }
-    })
+    devs.into_iter()
+        .filter(|d| {
+            let Some(sb) = probe(d) else { return false };
+            match tag {
+                "LABEL" => sb.label.as_deref() == Some(value),
+                "UUID" => sb
+                    .uuid
+                    .as_deref()
+                    .is_some_and(|u| u.eq_ignore_ascii_case(value)),
+                _ => false,
+            }
+        })
+        .collect()
 }
 
 /// One entry of a partition table.

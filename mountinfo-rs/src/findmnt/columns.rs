@@ -289,7 +289,9 @@ fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
     let plain_format = ctx.opts.output == super::cli::Output::Human;
     let fstab = ctx.extra.is_some_and(|x| x.fstab);
     match col {
-        Col::Source | Col::Sources => {
+        Col::Sources => sources(e.source.as_bytes(), ctx.opts.evaluate)
+            .unwrap_or_else(|| computed_cell(Col::Source, e, ctx)),
+        Col::Source => {
             // A path source may be canonicalized (-c), a tag evaluated (-e).
             let src = e.source.as_bytes();
             let mut spec = None;
@@ -365,6 +367,41 @@ fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
             unreachable!("a field as it is: cell() borrows it")
         }
     }
+}
+
+/// findmnt `get_data_col_sources()`: every block device carrying the
+/// source's tag (with `-e`; a `LABEL=`/`UUID=` source) or the UUID of the
+/// source device (a `/dev/` path), each followed by a NUL (a multi-line
+/// cell); `None` where SOURCE is shown instead.
+fn sources(source: &[u8], evaluate: bool) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let (tag, value) = if is_tag_source(source) {
+        if !evaluate {
+            return None;
+        }
+        let eq = source.iter().position(|&b| b == b'=')?;
+        let value = &source[eq + 1..];
+        let value = value
+            .strip_prefix(b"\"")
+            .and_then(|v| v.strip_suffix(b"\""))
+            .unwrap_or(value);
+        (
+            std::str::from_utf8(&source[..eq]).ok()?.to_owned(),
+            std::str::from_utf8(value).ok()?.to_owned(),
+        )
+    } else if source.starts_with(b"/dev/") {
+        let uuid =
+            crate::blkid::probe(std::path::Path::new(std::ffi::OsStr::from_bytes(source)))?.uuid?;
+        ("UUID".to_owned(), uuid)
+    } else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for dev in crate::blkid::devices_with_tag(&tag, &value) {
+        out.extend_from_slice(dev.as_encoded_bytes());
+        out.push(0);
+    }
+    Some(out)
 }
 
 fn num(n: impl ToString) -> Vec<u8> {
