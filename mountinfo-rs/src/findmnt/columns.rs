@@ -371,8 +371,8 @@ fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
 
 /// findmnt `get_data_col_sources()`: every block device carrying the
 /// source's tag (with `-e`; a `LABEL=`/`UUID=` source) or the UUID of the
-/// source device (a `/dev/` path), each followed by a NUL (a multi-line
-/// cell); `None` where SOURCE is shown instead.
+/// source device (a `/dev/` path), separated by NULs (a multi-line cell);
+/// `None` where SOURCE is shown instead.
 fn sources(source: &[u8], evaluate: bool) -> Option<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
     let (tag, value) = if is_tag_source(source) {
@@ -396,12 +396,11 @@ fn sources(source: &[u8], evaluate: bool) -> Option<Vec<u8>> {
     } else {
         return None;
     };
-    let mut out = Vec::new();
-    for dev in crate::blkid::devices_with_tag(&tag, &value) {
-        out.extend_from_slice(dev.as_encoded_bytes());
-        out.push(0);
-    }
-    Some(out)
+    let devices: Vec<Vec<u8>> = crate::blkid::devices_with_tag(&tag, &value)
+        .into_iter()
+        .map(|d| d.into_encoded_bytes())
+        .collect();
+    Some(devices.join(&0))
 }
 
 fn num(n: impl ToString) -> Vec<u8> {
