@@ -694,6 +694,19 @@ fn differential_messages_print_non_utf8_paths_as_they_are() {
 }
 
 #[test]
+fn differential_nofail_excuses_a_tag_that_finds_nothing() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir t1 t2; echo \"LABEL=nsbx-nothere $T/t1 ext4 nofail 0 0\" > fst; \
+         echo \"LABEL=nsbx-nothere2 $T/t2 ext4 defaults 0 0\" >> fst",
+        "$MOUNT -T fst $T/t1; echo rc=$?; $MOUNT -T fst -a; echo rc=$?",
+    );
+    assert!(out.starts_with("rc=0\nrc=64\n"), "{out}");
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

@@ -487,3 +487,27 @@ fn differential_no_canonicalize_finds_a_relative_target() {
     );
     assert!(out.contains("umount: $T/b (sb) unmounted"), "{out}");
 }
+
+#[test]
+fn differential_umount_by_tag_and_all_by_utab_options() {
+    // libmount: a LABEL=/UUID= spec stands for its device; -a -O also sees
+    // the userspace options utab records.
+    if !root() {
+        return;
+    }
+    let setup = "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
+         truncate -s 8M img; mkfs.ext4 -q -F -L nsbx-um -U 0b1c2d3e-0000-4000-8000-0000000000a1 img; \
+         mkdir m n; L=$(/usr/sbin/losetup -f --show img)";
+    let out = assert_same(
+        setup,
+        &format!(
+            "/usr/bin/mount \"$L\" m; $UMOUNT LABEL=nsbx-um; echo rc=$?; \
+             /usr/bin/mount \"$L\" m; $UMOUNT UUID=0b1c2d3e-0000-4000-8000-0000000000a1; echo rc=$?; \
+             $UMOUNT LABEL=nsbx-none; echo rc=$?; \
+             /usr/bin/mount -t tmpfs -o x-nsbx um n; $UMOUNT -a -O x-nsbx; echo rc=$?; {LIST}; \
+             /usr/sbin/losetup -d \"$L\""
+        ),
+    );
+    assert!(out.starts_with("rc=0\nrc=0\nrc=32\nrc=0\n"), "{out}");
+    assert!(!out.contains("T/n\n") && !out.contains("T/m\n"), "{out}");
+}

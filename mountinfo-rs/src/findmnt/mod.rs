@@ -15,6 +15,7 @@ mod listmount;
 mod poll;
 mod receivers;
 mod rows;
+pub(crate) use rows::streq_paths;
 pub mod tabs;
 mod tags;
 mod verify;
@@ -406,30 +407,15 @@ fn merge_utab(entries: &mut [Entry]) {
     let mut merged = vec![false; entries.len()];
     // libmount walks utab backward: of two records for one mount, the
     // last one written is merged.
-    for u in crate::mount::utab::parse(&data).into_iter().rev() {
-        // libmount merges only complete records with options.
-        let (Some(source), Some(target), Some(root), Some(opts)) =
-            (u.source, u.target, u.root, u.opts)
-        else {
+    for u in crate::mount::utab::parse(&data).iter().rev() {
+        let Some(opts) = u.mergeable_options() else {
             continue;
         };
-        if [&source, &target, &root, &opts]
+        let found = entries
             .iter()
-            .any(|v| v.is_empty())
-        {
-            continue;
-        }
-        let found = entries.iter().enumerate().rev().position(|(i, e)| {
-            !merged[i]
-                && match u.id {
-                    Some(id) if id > 0 && e.mount.id > 0 => e.mount.id == id,
-                    _ => {
-                        e.mount.root == root
-                            && rows::streq_paths(e.mount.target.as_bytes(), target.as_bytes())
-                            && rows::streq_paths(e.mount.source.as_bytes(), source.as_bytes())
-                    }
-                }
-        });
+            .enumerate()
+            .rev()
+            .position(|(i, e)| !merged[i] && u.describes(&e.mount));
         if let Some(pos) = found {
             let i = entries.len() - 1 - pos;
             merged[i] = true;
@@ -439,7 +425,7 @@ fn merge_utab(entries: &mut [Entry]) {
             options.extend_from_slice(opts.as_bytes());
             e.extra = Some(Box::new(tabs::Extra {
                 options,
-                user_options: std::os::unix::ffi::OsStringExt::into_vec(opts),
+                user_options: opts.as_bytes().to_vec(),
                 ..tabs::Extra::default()
             }));
         }

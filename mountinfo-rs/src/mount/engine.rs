@@ -436,13 +436,20 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
     if let Some(src) = &source {
         let is_tag = super::cli::is_tag(src);
         if is_tag {
-            // libmount evaluates tags before it canonicalizes the target.
-            let path = resolve_source(src).ok_or_else(|| MountError::Message {
-                spec: Some(raw_target.clone()),
-                msg: format!("can't find {}", src.to_string_lossy()),
-                code: EX_USAGE,
-                dmesg: false,
-                period: true,
+            // libmount evaluates tags before it canonicalizes the target;
+            // a tag that finds nothing is excused by `nofail`.
+            let path = resolve_source(src).ok_or_else(|| {
+                if opts.nofail {
+                    MountError::Excused
+                } else {
+                    MountError::Message {
+                        spec: Some(raw_target.clone()),
+                        msg: format!("can't find {}", src.to_string_lossy()),
+                        code: EX_USAGE,
+                        dmesg: false,
+                        period: true,
+                    }
+                }
             })?;
             source = Some(path);
         } else if op != Op::PropagationOnly && !req.no_canonicalize {

@@ -53,6 +53,9 @@ pub enum MountError {
     /// Nothing more to print (a helper reported its own error): exit with
     /// this status.
     Exit(i32),
+    /// A failure `nofail` excuses (libmount: the source cannot be found):
+    /// nothing is printed and the request counts as done.
+    Excused,
     /// `mount: SPEC: MSG.` (or `mount: MSG` without a spec), optionally
     /// followed by the dmesg hint.
     Message {
@@ -77,6 +80,7 @@ impl MountError {
             MountError::Usage(_) | MountError::Unsupported(_) => EX_USAGE,
             MountError::Message { code, .. } => *code,
             MountError::Exit(code) => *code,
+            MountError::Excused => EX_SUCCESS,
         }
     }
 
@@ -85,7 +89,7 @@ impl MountError {
         match self {
             MountError::Usage(u) => return u.report(PROG),
             MountError::Unsupported(msg) => common::error::warn(PROG, msg),
-            MountError::Exit(_) => {}
+            MountError::Exit(_) | MountError::Excused => {}
             MountError::Message {
                 spec,
                 msg,
@@ -312,7 +316,10 @@ fn enter_namespace(path: &OsString) -> Result<Namespaces, MountError> {
 /// when `nofail` excused a failure).
 fn run(req: &cli::Request) -> Result<Option<Plan>, MountError> {
     let namespaces = req.namespace.as_ref().map(enter_namespace).transpose()?;
-    let mut plan = engine::plan(req, || crate::mountinfo::MountTable::current().ok())?;
+    let mut plan = match engine::plan(req, || crate::mountinfo::MountTable::current().ok()) {
+        Err(MountError::Excused) => return Ok(None),
+        plan => plan?,
+    };
     if req.onlyonce {
         let table = crate::mountinfo::MountTable::current().ok();
         if table.is_some_and(|t| t.find_target(&plan.target).is_some()) {

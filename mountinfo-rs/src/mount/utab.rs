@@ -67,6 +67,41 @@ pub struct Record {
     pub opts: Option<OsString>,
 }
 
+impl Record {
+    /// The userspace options of a record libmount merges into the mount
+    /// table (`mnt_table_merge_user_fs()`): one with a source, a mount
+    /// point, a root and options, none of them empty.
+    pub fn mergeable_options(&self) -> Option<&OsString> {
+        let fields = [&self.source, &self.target, &self.root, &self.opts];
+        if fields
+            .iter()
+            .any(|f| f.as_ref().is_none_or(|v| v.is_empty()))
+        {
+            return None;
+        }
+        self.opts.as_ref()
+    }
+
+    /// Whether the record is about mount `e`: the same mount ID when both
+    /// have one, else the same root, mount point and source (libmount
+    /// `mnt_table_merge_user_fs()`).
+    pub fn describes(&self, e: &crate::mountinfo::MountEntry) -> bool {
+        use std::os::unix::ffi::OsStrExt;
+        match self.id {
+            Some(id) if id > 0 && e.id > 0 => e.id == id,
+            _ => {
+                let same = |a: &[u8], b: &Option<OsString>| {
+                    b.as_ref()
+                        .is_some_and(|b| crate::findmnt::streq_paths(a, b.as_bytes()))
+                };
+                self.root.as_ref().is_some_and(|r| e.root == *r)
+                    && same(e.target.as_bytes(), &self.target)
+                    && same(e.source.as_bytes(), &self.source)
+            }
+        }
+    }
+}
+
 /// Parses utab as libmount does (`mnt_parse_utab_line()`): blank and `#`
 /// lines are skipped, fields are space-separated `KEY=value` words (the
 /// first of each key counts, unknown keys are ignored), a value ends at a

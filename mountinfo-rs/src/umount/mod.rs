@@ -224,6 +224,23 @@ fn umount_all(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
         return EX_SOFTWARE;
     };
     let types = req.types.as_deref().unwrap_or(ALL_DEFAULT_TYPES);
+    // `-O` also sees the userspace options utab records (libmount merges
+    // them into the table it reads).
+    let utab = std::fs::read(crate::mount::utab::path())
+        .map(|d| crate::mount::utab::parse(&d))
+        .unwrap_or_default();
+    let options = |e: &crate::mountinfo::MountEntry| {
+        let mut all = e.options();
+        let user = utab
+            .iter()
+            .rev()
+            .find_map(|u| u.mergeable_options().filter(|_| u.describes(e)));
+        if let Some(user) = user {
+            all.push(b',');
+            all.extend_from_slice(user.as_encoded_bytes());
+        }
+        all
+    };
     let mut rc = 0;
     for e in table.entries.iter().rev() {
         let t = e.target.to_string_lossy();
@@ -231,7 +248,7 @@ fn umount_all(sys: &mut unmount::Real, req: &cli::Request) -> i32 {
             && req
                 .test_opts
                 .as_deref()
-                .is_none_or(|p| crate::mountinfo::match_options(&e.options(), p.as_bytes()));
+                .is_none_or(|p| crate::mountinfo::match_options(&options(e), p.as_bytes()));
         if !matches {
             if req.verbose {
                 println!("{t:<25}: ignored");

@@ -192,6 +192,12 @@ fn find_by_target<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Optio
 }
 
 fn find_by_source<'t>(table: &'t MountTable, spec: &OsStr, canon: bool) -> Option<&'t MountEntry> {
+    // libmount `mnt_table_find_source()`: a LABEL=/UUID=/... spec stands
+    // for the device that carries it.
+    let resolved = crate::mount::cli::is_tag(&spec.to_os_string())
+        .then(|| crate::mount::engine::resolve_source(spec))
+        .flatten();
+    let spec = resolved.as_deref().unwrap_or(spec);
     let c = if canon {
         Some(canonicalize(spec))
     } else {
