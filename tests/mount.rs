@@ -707,6 +707,23 @@ fn differential_nofail_excuses_a_tag_that_finds_nothing() {
 }
 
 #[test]
+fn differential_a_device_finds_its_fstab_entry_written_as_a_tag() {
+    // libmount `mnt_table_find_srcpath()`: an entry `UUID=...` stands for
+    // the device that carries it.
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        &ext4_setup("nsbx-ftag", "0b1c2d3e-0000-4000-8000-0000000000b1"),
+        "L=$(/usr/sbin/losetup -f --show img); \
+         echo \"UUID=0b1c2d3e-0000-4000-8000-0000000000b1 $T/m auto noatime 0 0\" > fst; \
+         $MOUNT -T fst \"$L\"; echo rc=$?; /usr/bin/findmnt -n -o OPTIONS m | cut -d, -f2; \
+         $UMOUNT m; /usr/sbin/losetup -d \"$L\"",
+    );
+    assert!(out.starts_with("rc=0\nnoatime\n"), "{out}");
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

@@ -202,6 +202,21 @@ pub fn same_path(a: &OsStr, b: &OsStr) -> bool {
     a == b || canonicalize(a) == canonicalize(b)
 }
 
+/// The first fstab entry whose source is `source` (libmount
+/// `mnt_table_find_srcpath()`): as written or as the same file, else an
+/// entry written as a tag (`UUID=...`) that stands for that device.
+fn find_source<'e>(entries: &'e [FstabEntry], source: &OsStr) -> Option<&'e FstabEntry> {
+    entries
+        .iter()
+        .find(|e| e.source == source || same_path(&e.source, source))
+        .or_else(|| {
+            entries.iter().find(|e| {
+                super::cli::is_tag(&e.source)
+                    && resolve_source(&e.source).is_some_and(|dev| same_path(&dev, source))
+            })
+        })
+}
+
 /// Finds the fstab entry for a lone source or target, or fails with
 /// util-linux's "can't find ... in /etc/fstab".
 ///
@@ -215,7 +230,7 @@ pub fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
         let by_target = entries.iter().find(|e| same_path(&e.target, target));
         let found = by_target.or_else(|| {
             req.swapmatch
-                .then(|| entries.iter().find(|e| same_path(&e.source, target)))
+                .then(|| find_source(&entries, target))
                 .flatten()
         });
         let msg = if req.swapmatch {
@@ -226,9 +241,7 @@ pub fn fstab_lookup(req: &Request) -> Result<FstabEntry, MountError> {
         (found, target.clone(), msg)
     } else {
         let source = req.source.clone().unwrap_or_default();
-        let found = entries
-            .iter()
-            .find(|e| e.source == source || same_path(&e.source, &source));
+        let found = find_source(&entries, &source);
         let msg = format!(
             "can't find mount source {} in {fstab}",
             source.to_string_lossy()
