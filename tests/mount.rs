@@ -724,6 +724,25 @@ fn differential_a_device_finds_its_fstab_entry_written_as_a_tag() {
 }
 
 #[test]
+fn differential_remount_takes_the_fstab_options_first() {
+    // libmount `mnt_context_apply_fstab()`: fstab before the mount table.
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir t1; echo \"nsbx-x1 $T/t1 tmpfs mode=700,noexec 0 0\" > fst",
+        "/usr/bin/mount -t tmpfs -o size=2m nsbx-x1 t1; \
+         $MOUNT -T fst -o remount $T/t1; echo rc=$?; /usr/bin/findmnt -n -o VFS-OPTIONS t1; \
+         $MOUNT -T fst -o remount,exec nsbx-x1; echo rc=$?; /usr/bin/findmnt -n -o VFS-OPTIONS t1; \
+         $UMOUNT t1",
+    );
+    assert!(
+        out.starts_with("rc=0\nrw,noexec,relatime\nrc=0\nrw,relatime\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

@@ -414,6 +414,22 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
     };
     let mut merged = None;
     if let Op::Remount { .. } = op {
+        // libmount `mnt_context_apply_fstab()`: a remount of a lone target
+        // (or source) takes its fstab entry's options first, ahead of the
+        // command line's (`bind` aside); the mount table is the fallback.
+        let from_fstab = (req.source.is_none() || req.target.is_none())
+            && req.options_source.is_none_or(|(fstab, _)| fstab);
+        let fstab_entry = from_fstab.then(|| fstab_lookup(req).ok()).flatten();
+        if let Some(entry) = &fstab_entry {
+            target = canonicalize(&entry.target);
+        }
+        let fstab_options: Vec<&str> = fstab_entry
+            .as_ref()
+            .and_then(|e| options::split(&e.options))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|o| !matches!(*o, "bind" | "rbind"))
+            .collect();
         let table = table();
         let mut current = table.as_ref().and_then(|t| t.find_target(&target).cloned());
         if current.is_none() && req.swapmatch {
@@ -439,8 +455,20 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
                 source = Some(entry.source.to_os_string());
             }
             merged = Some(parse_options(
-                std::iter::once(now.as_str()).chain(req.options.iter().map(String::as_str)),
+                std::iter::once(now.as_str())
+                    .chain(fstab_options.iter().copied())
+                    .chain(req.options.iter().map(String::as_str)),
             )?);
+        } else if fstab_entry.is_some() {
+            merged = Some(parse_options(
+                fstab_options
+                    .iter()
+                    .copied()
+                    .chain(req.options.iter().map(String::as_str)),
+            )?);
+        }
+        if source.is_none() {
+            source = fstab_entry.map(|e| e.source);
         }
         if source.is_none() {
             source = Some("none".into());
