@@ -743,6 +743,24 @@ fn differential_remount_takes_the_fstab_options_first() {
 }
 
 #[test]
+fn differential_options_source_mtab_and_force_look_fstab_up_as_libmount() {
+    if !root() {
+        return;
+    }
+    let out = assert_same_loops(
+        "mkdir t1; echo \"nsbx-x1 $T/t1 tmpfs mode=700,noexec 0 0\" > fst",
+        "$MOUNT -T fst --options-source mtab $T/t1; echo rc=$?; \
+         $MOUNT -T fst --options-source-force nsbx-x9 $T/t1; echo rc=$?; \
+         $MOUNT -T fst --options-source-force nsbx-x1 $T/t1; echo rc=$?; \
+         /usr/bin/findmnt -n -o VFS-OPTIONS t1; $UMOUNT t1",
+    );
+    assert!(
+        out.starts_with("rc=1\nrc=1\nrc=0\nrw,noexec,relatime\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn differential_a_second_mount_of_an_image_reuses_its_loop_device() {
     // libmount never attaches one file to two loop devices (the kernel
     // would see two block devices on one file): the same range is reused

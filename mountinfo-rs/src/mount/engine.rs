@@ -356,20 +356,38 @@ pub fn plan(req: &Request, table: impl Fn() -> Option<MountTable>) -> Result<Pla
             fstype = Some(entry.fstype);
         }
         opts = parse_options(combine(req, &entry.options))?;
-    } else if req.options_source_force && !req.operation {
-        // Both halves given: fstab still supplies the options.
-        let probe = Request {
-            source: None,
-            target: target.clone(),
-            swapmatch: false,
-            fstab: req.fstab.clone(),
-            ..Request::default()
-        };
-        if let Ok(entry) = fstab_lookup(&probe) {
-            opts = parse_options(combine(req, &entry.options))?;
-            if fstype.is_none() && entry.fstype != "auto" {
-                fstype = Some(entry.fstype);
-            }
+    } else if source.is_none() || target.is_none() {
+        // `--options-source mtab` only: the mount table serves remounts,
+        // so a new mount of a lone operand finds nothing (libmount
+        // `mnt_context_apply_fstab()`).
+        if req.options_source == Some((false, true)) {
+            let spec = target.clone().or_else(|| source.clone());
+            return Err(MountError::Message {
+                spec,
+                msg: format!("can't find in {}", fstab_path().to_string_lossy()),
+                code: EX_USAGE,
+                dmesg: false,
+                period: true,
+            });
+        }
+    } else if let (true, false, Some(src), Some(tgt)) =
+        (req.options_source_force, req.operation, &source, &target)
+    {
+        // Both halves given: fstab still supplies the options, from the
+        // entry with both (libmount `mnt_table_find_pair()`).
+        let entry = read_fstabs(req)?
+            .into_iter()
+            .find(|e| same_path(&e.target, tgt) && (e.source == *src || same_path(&e.source, src)))
+            .ok_or_else(|| MountError::Message {
+                spec: Some(tgt.clone()),
+                msg: format!("can't find in {}", fstab_path().to_string_lossy()),
+                code: EX_USAGE,
+                dmesg: false,
+                period: true,
+            })?;
+        opts = parse_options(combine(req, &entry.options))?;
+        if fstype.is_none() && entry.fstype != "auto" {
+            fstype = Some(entry.fstype);
         }
     }
     let target = match (&req.target_prefix, target) {
