@@ -363,8 +363,9 @@ fn computed_cell(col: Col, e: &MountEntry, ctx: &CellContext<'_>) -> Vec<u8> {
             .extra
             .map_or_else(Vec::new, |x| nonzero(x.uniq_id as i64)),
         Col::Action | Col::OldOptions | Col::OldTarget => Vec::new(),
+        // Fields as they are: cell() borrows them.
         Col::Target | Col::Fstype | Col::FsOptions | Col::OptFields | Col::Fsroot => {
-            unreachable!("a field as it is: cell() borrows it")
+            cell(col, e, ctx).into_owned()
         }
     }
 }
