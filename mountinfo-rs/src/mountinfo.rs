@@ -250,11 +250,13 @@ pub fn unescape(field: &[u8]) -> OsString {
     OsString::from_vec(out)
 }
 
-/// C's `strtoul()`/`strtol()` on the start of `s`: white space, a sign,
-/// decimal digits (at least one). The value wrapped to 64 bits as the C
-/// conversion leaves it (saturated at the type's limit with `ERANGE` on
-/// overflow: `None` here for `strtol`), and the rest of `s`.
-fn c_strtol(s: &[u8], signed: bool) -> Option<(u64, &[u8])> {
+/// C's `strtol()` (`signed`) or `strtoul()` on the start of `s`: white
+/// space, a sign, decimal digits (at least one, else `None`). Returns the
+/// value as the C call leaves it, in 64 bits (a `long`'s bits for
+/// `strtol`; negated for `strtoul` of a negative number), whether it
+/// overflowed (ERANGE: the value is then saturated at the type's limit),
+/// and the rest of `s`. The table parsers read every number with it.
+pub(crate) fn c_strtol(s: &[u8], signed: bool) -> Option<(u64, bool, &[u8])> {
     let start = s
         .iter()
         .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
@@ -269,46 +271,38 @@ fn c_strtol(s: &[u8], signed: bool) -> Option<(u64, &[u8])> {
     if digits == 0 {
         return None;
     }
-    let mut n: u64 = 0;
-    let mut overflow = false;
-    for &b in &s[..digits] {
-        match n
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(b - b'0')))
-        {
-            Some(v) => n = v,
-            None => overflow = true,
-        }
-    }
+    let rest = &s[digits..];
+    let n = s[..digits].iter().try_fold(0u64, |n, &b| {
+        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    });
     let limit = if signed {
         i64::MAX.unsigned_abs() + u64::from(negative)
     } else {
         u64::MAX
     };
-    if overflow || n > limit {
-        return if signed {
-            None
-        } else {
-            Some((u64::MAX, &s[digits..]))
-        };
-    }
-    Some((if negative { n.wrapping_neg() } else { n }, &s[digits..]))
+    Some(match n.filter(|&n| n <= limit) {
+        Some(n) if negative => (n.wrapping_neg(), false, rest),
+        Some(n) => (n, false, rest),
+        None if !signed => (u64::MAX, true, rest),
+        None if negative => (i64::MIN as u64, true, rest),
+        None => (i64::MAX as u64, true, rest),
+    })
 }
 
 /// libmount `next_s32()`: the mount ID fields, `strtol()` of the whole word
 /// cut to a C `int` (kept here as its 32 bits).
 fn number(field: &[u8]) -> Option<u32> {
     match c_strtol(field, true)? {
-        (n, b"") => Some(n as u32),
+        (n, false, b"") => Some(n as u32),
         _ => None,
     }
 }
 
 /// `sscanf(field, "%u:%u")`: MAJ:MIN as libmount reads it, each `strtoul()`
 /// cut to 32 bits; anything after the minor number is ignored.
-fn device_numbers(field: &[u8]) -> Option<(u32, u32)> {
-    let (major, rest) = c_strtol(field, false)?;
-    let (minor, _) = c_strtol(rest.strip_prefix(b":")?, false)?;
+pub(crate) fn device_numbers(field: &[u8]) -> Option<(u32, u32)> {
+    let (major, _, rest) = c_strtol(field, false)?;
+    let (minor, _, _) = c_strtol(rest.strip_prefix(b":")?, false)?;
     Some((major as u32, minor as u32))
 }
 

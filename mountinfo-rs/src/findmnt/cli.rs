@@ -438,27 +438,10 @@ fn set_source(o: &mut Options, spec: Vec<u8>) {
 }
 
 /// sscanf("%d:%d"): optional blanks and sign, digits, `:`, the same; what
-/// follows is ignored.
+/// follows is ignored. Each number ends up cut to 32 bits, as libmount's
+/// `%u:%u` of the mountinfo field does (the same reader).
 fn parse_majmin(spec: &[u8]) -> Option<(u32, u32)> {
-    fn int(s: &[u8]) -> Option<(i64, &[u8])> {
-        let s = s.trim_ascii_start();
-        let (neg, s) = match s.first() {
-            Some(b'-') => (true, &s[1..]),
-            Some(b'+') => (false, &s[1..]),
-            _ => (false, s),
-        };
-        let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        let v: i64 = std::str::from_utf8(&s[..n]).ok()?.parse().ok()?;
-        Some((if neg { -v } else { v }, &s[n..]))
-    }
-    let (maj, rest) = int(spec)?;
-    let rest = rest.strip_prefix(b":")?;
-    let (min, _) = int(rest)?;
-    // makedev() of an int truncates to unsigned, as the C code does.
-    Some((maj as u32, min as u32))
+    crate::mountinfo::device_numbers(spec)
 }
 
 /// Parses argv (without argv\[0\]) into an [`Action`].

@@ -139,39 +139,13 @@ fn skip_blanks(s: &[u8]) -> &[u8] {
 /// at a blank or at the end of the line. Returns the number (set whenever
 /// digits were read), the error, and the rest.
 fn s32(s: &[u8]) -> (Option<i32>, bool, &[u8]) {
-    let t = s.trim_ascii_start();
-    let (neg, digits) = match t.first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-    if n == 0 {
-        return (None, true, s);
-    }
-    let rest = &digits[n..];
-    let mut value: i64 = 0;
-    let mut range = false;
-    for &d in &digits[..n] {
-        let next = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i64::from(d - b'0')));
-        match next {
-            Some(v) => value = v,
-            None => {
-                range = true;
-                value = i64::MAX;
-                break;
-            }
+    match crate::mountinfo::c_strtol(s, true) {
+        None => (None, true, s),
+        Some((value, range, rest)) => {
+            let ends = matches!(rest.first(), None | Some(b' ' | b'\t'));
+            (Some(value as i32), range || !ends, rest)
         }
     }
-    let value = match (neg, range) {
-        (true, true) => i64::MIN,
-        (true, false) => -value,
-        (false, _) => value,
-    };
-    let ends = matches!(rest.first(), None | Some(b' ' | b'\t'));
-    (Some(value as i32), range || !ends, rest)
 }
 
 /// libmount `mnt_parse_table_line()`: an fstab line (blanks and comments
