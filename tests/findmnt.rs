@@ -1728,6 +1728,14 @@ fn fstab_targets_through_symlinks_match_as_in_util_linux() {
     assert!(stdout(&ours(&["-F", fstab, &dir], "C")).contains(&link));
 }
 
+/// Shell lines making `img`, a 16 MiB ext4 image with this label and UUID.
+fn ext4_image(label: &str, uuid: &str) -> String {
+    format!(
+        "command -v mkfs.ext4 >/dev/null || {{ echo 'mkfs.ext4 missing' >&2; exit 1; }}; \
+         truncate -s 16M img; mkfs.ext4 -q -L {label} -U {uuid} img"
+    )
+}
+
 #[test]
 fn fstab_tags_match_the_device_that_carries_them() {
     // libmount `mnt_fs_match_source()` step 4: a device (or another tag of
@@ -1735,16 +1743,15 @@ fn fstab_tags_match_the_device_that_carries_them() {
     if !root() {
         return;
     }
-    let out = sh(
-        "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
-         truncate -s 16M img; mkfs.ext4 -q -L nsbx-tag -U 11111111-2222-3333-4444-555555555555 img; \
-         L=$(/usr/sbin/losetup -f --show img); \
+    let out = sh(&format!(
+        "{}; L=$(/usr/sbin/losetup -f --show img); \
          printf 'UUID=11111111-2222-3333-4444-555555555555 /x ext4 defaults 0 0\\nLABEL=nsbx-tag /y ext4 defaults 0 0\\n' > fstab; \
          set +e; for F in /usr/bin/findmnt findmnt; do \
            $F -s -F fstab -n -o TARGET \"$L\"; echo rc=$?; \
            $F -s -F fstab -n -o TARGET -S LABEL=nsbx-tag; echo rc=$?; \
          done; /usr/sbin/losetup -d \"$L\"",
-    );
+        ext4_image("nsbx-tag", "11111111-2222-3333-4444-555555555555")
+    ));
     let text = ok(&out);
     let want = "/x\n/y\nrc=0\n/x\n/y\nrc=0\n";
     assert_eq!(text, format!("{want}{want}"));
@@ -1758,17 +1765,16 @@ fn sources_lists_every_device_with_the_uuid_like_util_linux() {
     if !root() {
         return;
     }
-    let out = sh(
-        "command -v mkfs.ext4 >/dev/null || { echo 'mkfs.ext4 missing' >&2; exit 1; }; \
-         truncate -s 16M img; mkfs.ext4 -q -L nsbx-srcs -U 11111111-2222-3333-4444-666666666666 img; \
-         L1=$(/usr/sbin/losetup -f --show img); L2=$(/usr/sbin/losetup -f --show img); \
+    let out = sh(&format!(
+        "{}; L1=$(/usr/sbin/losetup -f --show img); L2=$(/usr/sbin/losetup -f --show img); \
          mkdir m sub; /usr/bin/mount \"$L1\" m; mkdir m/dir; /usr/bin/mount --bind m/dir sub; \
          printf 'UUID=11111111-2222-3333-4444-666666666666 /x ext4 defaults 0 0\\n' > fstab; \
-         { findmnt -n -r -o SOURCE,SOURCES -M \"$T/sub\"; findmnt -J -o SOURCES -M \"$T/m\"; \
+         {{ findmnt -n -r -o SOURCE,SOURCES -M \"$T/sub\"; findmnt -J -o SOURCES -M \"$T/m\"; \
            findmnt -s -F fstab -e -n -r -o SOURCES; findmnt -s -F fstab -n -r -o SOURCES; \
-         } | sed \"s#$L1#L1#g; s#$L2#L2#g\" > out; \
+         }} | sed \"s#$L1#L1#g; s#$L2#L2#g\" > out; \
          /usr/bin/umount sub m; /usr/sbin/losetup -d \"$L1\" \"$L2\"; cat out",
-    );
+        ext4_image("nsbx-srcs", "11111111-2222-3333-4444-666666666666")
+    ));
     assert_eq!(
         ok(&out),
         "L1[/dir] L1\\x0aL2\n\

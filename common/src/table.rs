@@ -371,7 +371,8 @@ impl Table {
         *span = Span {
             start,
             end: start + data.len(),
-            as_is: shown_as_is(data),
+            // Only the human format asks (human_cell); others skip the scan.
+            as_is: self.format == Format::Human && shown_as_is(data),
         };
     }
 
